@@ -1,0 +1,61 @@
+# RPCReplay build entry points. Two commands matter on a fresh machine:
+#   make run    install missing Debian packages, build release, replay the bundled corpus
+#   make test   same set-up, then every test (unit, differential, CLI, fuzz smoke)
+
+SWIFT        ?= swift
+CONFIG       ?= release
+BIN          := .build/$(CONFIG)/rpcreplay
+FUZZ_SCRATCH := .build-fuzz
+FUZZ_SECONDS ?= 30
+# Debian packages the build and the tests need (libraries, reference tools).
+DEB_PACKAGES := libpcap-dev libzstd-dev zstd tshark tcpdump
+SHELL        := /bin/bash
+
+.PHONY: all deps build run test unit-test fuzz fuzz-smoke golden bench clean
+
+all: build
+
+# Install whatever is missing; without root, print the exact command and stop.
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing >/dev/null || exit 1; \
+	  else \
+	    echo "missing Debian packages:$$missing"; \
+	    echo "run: sudo apt-get update && sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+build: deps
+	$(SWIFT) build -c $(CONFIG) --product rpcreplay
+
+run: build
+	@./scripts/run-summary.sh $(BIN)
+
+unit-test: deps
+	$(SWIFT) build -c $(CONFIG) --product rpcreplay
+	RPCREPLAY_BIN=$(abspath $(BIN)) $(SWIFT) test
+
+test: unit-test fuzz-smoke
+
+# libFuzzer targets: a separate scratch path so the sanitizer build never
+# invalidates the normal one.
+fuzz: deps
+	RPCREPLAY_FUZZ=1 $(SWIFT) build -c release --scratch-path $(FUZZ_SCRATCH) \
+	  --product FuzzReader -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+
+fuzz-smoke: fuzz
+	@./scripts/fuzz-smoke.sh $(FUZZ_SCRATCH)/release $(FUZZ_SECONDS)
+
+golden: build
+	@./scripts/golden-scoreboard.sh $(BIN)
+
+bench: build
+	@./scripts/bench.sh $(BIN)
+
+clean:
+	rm -rf .build $(FUZZ_SCRATCH) rpcreplay-out

@@ -1,0 +1,5 @@
+#ifndef RPCREPLAY_CZSTD_SHIM_H
+#define RPCREPLAY_CZSTD_SHIM_H
+#include <zstd.h>
+#include <zstd_errors.h>
+#endif
