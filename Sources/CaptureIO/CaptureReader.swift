@@ -80,11 +80,16 @@ public final class CaptureReader {
     ///   - options: memory and threading limits.
     ///   - firstSequence: sequence number of this file's first packet (a trace of
     ///     several files continues numbering across them).
-    public init(path: String, options: ReaderOptions = .init(), firstSequence: UInt64 = 0) throws(CaptureError) {
-        self.path = path
+    public convenience init(path: String, options: ReaderOptions = .init(), firstSequence: UInt64 = 0) throws(CaptureError) {
+        try self.init(file: try MappedFile(path: path), options: options, firstSequence: firstSequence)
+    }
+
+    /// Reads from an already mapped (or borrowed in-memory) file.
+    public init(file: MappedFile, options: ReaderOptions = .init(), firstSequence: UInt64 = 0) throws(CaptureError) {
+        self.path = file.path
         self.options = options
         self.nextSequence = firstSequence
-        self.file = try MappedFile(path: path)
+        self.file = file
         statistics.fileBytes = UInt64(file.bytes.count)
         let magic = file.bytes.count >= 4 ? file.bytes.loadUnaligned(as: UInt32.self) : 0
         switch magic {

@@ -9,9 +9,20 @@ import Darwin
 public final class MappedFile: @unchecked Sendable {
     public let path: String
     public let bytes: UnsafeRawBufferPointer
+    /// False for a borrowed in-memory buffer, which is not unmapped on deinit.
+    private let owned: Bool
+
+    /// Wraps bytes already in memory (fuzzers, tests). The caller keeps `bytes`
+    /// alive for the lifetime of this object and of every packet read from it.
+    public init(borrowing bytes: UnsafeRawBufferPointer, name: String) {
+        self.path = name
+        self.bytes = bytes
+        self.owned = false
+    }
 
     public init(path: String) throws(CaptureError) {
         self.path = path
+        self.owned = true
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             throw CaptureError(file: path, offset: 0, problem: .cannotOpen(String(cString: strerror(errno))))
@@ -38,7 +49,7 @@ public final class MappedFile: @unchecked Sendable {
     }
 
     deinit {
-        if let base = bytes.baseAddress {
+        if owned, let base = bytes.baseAddress {
             munmap(UnsafeMutableRawPointer(mutating: base), bytes.count)
         }
     }
