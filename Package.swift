@@ -32,6 +32,8 @@ var targets: [Target] = [
 
     // Stage 1: capture I/O (mmap, format sniffing, pcap/pcapng/zstd readers, BPF, pcap writing).
     .target(name: "CaptureIO", dependencies: ["CPcap", "CZstd", "CShims"]),
+    // Stage 2: link/IP/UDP/TCP decoding, checksums, fragments, flow keys.
+    .target(name: "PacketDecoding", dependencies: ["CaptureIO", "CShims"]),
     // Golden-log comparison (GOLDEN.md rules) used by `rpcreplay diff` and the tests.
     .target(name: "GoldenDiff"),
 
