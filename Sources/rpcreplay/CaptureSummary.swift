@@ -13,6 +13,8 @@ struct CaptureSummary {
     var format: CaptureFormat
     var byteOrder: CaptureByteOrder
     var compression: CaptureCompression
+    /// Distinct link types in order of first appearance (a pcapng file lists one
+    /// per interface; several interfaces often share one).
     var linkTypes: [LinkType]
     var packets: UInt64 = 0
     /// Sum of caplen: the bytes actually in the file.
@@ -37,7 +39,7 @@ struct CaptureSummary {
         format = reader.format
         byteOrder = reader.byteOrder
         compression = reader.compression
-        linkTypes = reader.linkTypes
+        linkTypes = Self.distinct(reader.linkTypes)
         statistics = reader.statistics
         do {
             while let packet = try reader.next() {
@@ -54,8 +56,13 @@ struct CaptureSummary {
         // pcapng sections met later can change these; report the final state.
         format = reader.format
         byteOrder = reader.byteOrder
-        linkTypes = reader.linkTypes
+        linkTypes = Self.distinct(reader.linkTypes)
         statistics = reader.statistics
+    }
+
+    private static func distinct(_ linkTypes: [LinkType]) -> [LinkType] {
+        var seen = Set<LinkType>()
+        return linkTypes.filter { seen.insert($0).inserted }
     }
 
     var json: JSONLine {
