@@ -35,9 +35,8 @@ public final class PcapWriter {
         }
         self.handle = handle
         guard let dumper = pcap_dump_open(handle, path) else {
-            let why = String(cString: pcap_geterr(handle))
-            pcap_close(handle)
-            throw CaptureWriteError(file: path, problem: why)
+            // Every stored property is set by now, so deinit runs and closes `handle`.
+            throw CaptureWriteError(file: path, problem: String(cString: pcap_geterr(handle)))
         }
         self.dumper = dumper
     }
