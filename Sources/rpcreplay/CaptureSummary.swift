@@ -83,6 +83,10 @@ struct CaptureSummary {
         if let error {
             line.add("error", error.description)
             line.add("error_offset", error.offset)
+            if let frame = error.zstdFrame {
+                line.add("error_zstd_frame", frame.index)
+                line.add("error_zstd_frame_offset", frame.compressedOffset)
+            }
         }
         return line
     }
