@@ -171,6 +171,8 @@ final class InfoCommandTests: XCTestCase {
                 "\(name): \(result.stderr)")
             let info = try XCTUnwrap(try jsonLines(result.stdout).first, name)
             XCTAssertEqual(info["complete"] as? Bool, false, name)
+            XCTAssertEqual(uint(info, "error_zstd_frame"), UInt64(frame), name)
+            XCTAssertEqual(uint(info, "error_zstd_frame_offset"), UInt64(frames[frame].compressedOffset), name)
             let packets = Int(uint(info, "packets") ?? 0)
             XCTAssertTrue(expected.contains(packets), "\(name): \(packets) packets, expected \(expected)")
         }
