@@ -47,7 +47,7 @@ var targets: [Target] = [
 
     .testTarget(name: "CaptureIOTests", dependencies: ["CaptureIO", "CPcap", "CBaselines"]),
     .testTarget(name: "GoldenDiffTests", dependencies: ["GoldenDiff"]),
-    .testTarget(name: "CLITests", dependencies: ["CaptureIO"]),
+    .testTarget(name: "CLITests", dependencies: ["CaptureIO", "CPcap", "CZstd"]),
 ]
 
 if fuzzing {
