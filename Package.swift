@@ -36,6 +36,8 @@ var targets: [Target] = [
     .target(name: "PacketDecoding", dependencies: ["CaptureIO", "CShims"]),
     // Golden-log comparison (GOLDEN.md rules) used by `rpcreplay diff` and the tests.
     .target(name: "GoldenDiff"),
+    // Reference hash-table order model (glibc random, H3, Bro Dictionary) for flush/service/DUMP order.
+    .target(name: "HashOrder"),
 
     // Command-line tool.
     .executableTarget(
@@ -48,6 +50,7 @@ var targets: [Target] = [
     .testTarget(name: "CaptureIOTests", dependencies: ["CaptureIO", "CPcap", "CBaselines"]),
     .testTarget(name: "GoldenDiffTests", dependencies: ["GoldenDiff"]),
     .testTarget(name: "CLITests", dependencies: ["CaptureIO", "CPcap", "CZstd"]),
+    .testTarget(name: "HashOrderTests", dependencies: ["HashOrder"]),
 ]
 
 if fuzzing {
