@@ -251,3 +251,8 @@ extension ReferenceDictionary where Value == Void {
 
 /// A set whose iteration order is the reference's (e.g. a connection's service set).
 public typealias ReferenceSet<Key: ReferenceHashKey> = ReferenceDictionary<Key, Void>
+
+/// Shards own their tables; a table of sendable keys and values can move between threads.
+extension ReferenceDictionary: Sendable where Key: Sendable, Value: Sendable {}
+extension ReferenceDictionary.Entry: Sendable where Key: Sendable, Value: Sendable {}
+extension ReferenceDictionary.Chain: Sendable {}

@@ -233,3 +233,7 @@ struct SplitMix64 {
         return z ^ (z >> 31)
     }
 }
+
+/// Compile-time check: a table of sendable keys and values is itself sendable.
+private func requireSendable<T: Sendable>(_: T.Type) {}
+private let _sendableCheck: Void = requireSendable(ReferenceDictionary<String, Int>.self)
