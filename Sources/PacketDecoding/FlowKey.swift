@@ -12,16 +12,12 @@ public struct FlowKey: Hashable, Sendable {
     public let side1Port: UInt16
     public let side2Port: UInt16
     public let transport: TransportProtocol
-    /// True when side 1 is the sender of the packet the key was made from (the
-    /// reference's `ip1_is_src`).
-    public let side1IsSource: Bool
 
     /// - Parameters: the packet's endpoints in host order and its transport.
     @inlinable
     public init(source: IPv4Address, sourcePort: UInt16, destination: IPv4Address, destinationPort: UInt16,
                 transport: TransportProtocol) {
-        let sourceFirst = FlowKey.precedes(source, sourcePort, destination, destinationPort)
-        if sourceFirst {
+        if FlowKey.precedes(source, sourcePort, destination, destinationPort) {
             side1Address = source; side1Port = sourcePort
             side2Address = destination; side2Port = destinationPort
         } else {
@@ -29,9 +25,13 @@ public struct FlowKey: Hashable, Sendable {
             side2Address = source; side2Port = sourcePort
         }
         self.transport = transport
-        // The reference tests "side 1 equals the sender", which also holds for a packet
-        // whose two endpoints are identical (then the order test put the source second).
-        self.side1IsSource = sourceFirst || (source == destination && sourcePort == destinationPort)
+    }
+
+    /// True when side 1 is the endpoint (`address`, `port`), typically a packet's sender:
+    /// the reference's `ip1_is_src`. Holds for both sides when they are identical.
+    @inlinable
+    public func isSide1(_ address: IPv4Address, _ port: UInt16) -> Bool {
+        address == side1Address && port == side1Port
     }
 
     /// The key of a TCP or UDP datagram (`nil` for ICMP).
