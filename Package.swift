@@ -48,7 +48,7 @@ var targets: [Target] = [
     .testTarget(name: "CaptureIOTests", dependencies: ["CaptureIO", "CPcap", "CBaselines"]),
     .testTarget(name: "GoldenDiffTests", dependencies: ["GoldenDiff"]),
     .testTarget(name: "CLITests", dependencies: ["CaptureIO"]),
-    .testTarget(name: "PacketDecodingTests", dependencies: ["PacketDecoding", "CaptureIO"]),
+    .testTarget(name: "PacketDecodingTests", dependencies: ["PacketDecoding", "CaptureIO", "CPcap"]),
 ]
 
 if fuzzing {
