@@ -48,7 +48,11 @@ var targets: [Target] = [
     .testTarget(name: "CaptureIOTests", dependencies: ["CaptureIO", "CPcap", "CBaselines"]),
     .testTarget(name: "GoldenDiffTests", dependencies: ["GoldenDiff"]),
     .testTarget(name: "CLITests", dependencies: ["CaptureIO"]),
-    .testTarget(name: "PacketDecodingTests", dependencies: ["PacketDecoding", "CaptureIO", "CPcap"]),
+    .testTarget(
+        name: "PacketDecodingTests",
+        dependencies: ["PacketDecoding", "CaptureIO", "CPcap", "PacketDecodingAllocationCounter"]),
+    // Test-only malloc counter proving the decoding hot path does not allocate.
+    .target(name: "PacketDecodingAllocationCounter", path: "Tests/PacketDecodingAllocationCounter"),
 ]
 
 if fuzzing {
