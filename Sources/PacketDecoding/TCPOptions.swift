@@ -28,6 +28,16 @@ public enum TCPOptionsParseResult: Hashable, Sendable {
     case uncaptured(partial: TCPOptions)
 }
 
+extension TCPOptionsParseResult {
+    /// The flow weird the connection compressor raises for this result, if any:
+    /// `corrupt_tcp_options` for the packet's (src, dst).
+    @inlinable
+    public func weird(source: IPv4Address, destination: IPv4Address) -> PacketWeird? {
+        guard case .corrupt = self else { return nil }
+        return PacketWeird(.corruptTCPOptions, .flow(source: source, destination: destination))
+    }
+}
+
 extension TCPHeader {
     /// Walks the options between byte 20 and `th_off×4`.
     ///

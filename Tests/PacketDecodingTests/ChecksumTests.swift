@@ -56,14 +56,15 @@ final class ChecksumTests: XCTestCase {
         }
     }
 
-    func testKnownGoodIPv4Header() {
-        // A header from zeek-rpc-portmap-sadmind (checksum 0x4f0a); first the live one, then broken.
+    func testHeaderWithItsChecksumVerifiesAndABitFlipDoesNot() {
+        // Fields of a portmap call header; the checksum is filled in by the scalar
+        // reference, then one TTL bit is flipped. (Real corpus headers: CorpusTests.)
         var header: [UInt8] = [0x45, 0x00, 0x00, 0x54, 0x5c, 0x6a, 0x00, 0x00, 0x40, 0x11,
                                0x00, 0x00, 0xca, 0x4d, 0xa2, 0xd5, 0xac, 0x10, 0x73, 0x57]
         let checksum = ~header.withUnsafeBytes { InternetChecksum.referenceSum($0) }
         header[10] = UInt8(checksum >> 8); header[11] = UInt8(checksum & 0xff)
         header.withUnsafeBytes { XCTAssertTrue(InternetChecksum.verifies(InternetChecksum.add($0))) }
-        header[8] = 0x3f
+        header[8] ^= 0x01
         header.withUnsafeBytes { XCTAssertFalse(InternetChecksum.verifies(InternetChecksum.add($0))) }
     }
 

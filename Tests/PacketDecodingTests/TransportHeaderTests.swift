@@ -85,7 +85,14 @@ final class TransportHeaderTests: XCTestCase {
 
     func testCorruptOptions() throws {
         // Zero length.
-        try tcp(tcpSegment(options: [2, 0, 0, 0])) { h in XCTAssertEqual(h.parseOptions(), .corrupt) }
+        try tcp(tcpSegment(options: [2, 0, 0, 0])) { h in
+            XCTAssertEqual(h.parseOptions(), .corrupt)
+            XCTAssertEqual(h.parseOptions().weird(source: IPv4Address(10, 0, 0, 1), destination: IPv4Address(10, 0, 0, 2)),
+                           PacketWeird(.corruptTCPOptions, flow12))
+        }
+        try tcp(tcpSegment(options: [1, 1, 1, 0])) { h in
+            XCTAssertNil(h.parseOptions().weird(source: IPv4Address(10, 0, 0, 1), destination: IPv4Address(10, 0, 0, 2)))
+        }
         // Runs past th_off×4.
         try tcp(tcpSegment(options: [1, 2, 4, 5])) { h in XCTAssertEqual(h.parseOptions(), .corrupt) }
         // Kind ≥ 2 in the last byte: no room for its length.
