@@ -66,11 +66,11 @@ public struct DecoderCounters: Sendable, Equatable {
 /// returns views into it.
 public final class PacketDecoder {
     public let configuration: DecoderConfiguration
-    public private(set) var counters = DecoderCounters()
+    public internal(set) var counters = DecoderCounters()
     public let reassembler: FragmentReassembler
     /// Weirds raised by the last `decode` call, in the order the reference raises them
     /// (net, flow; the terminal one of a `.weird` result comes last). Cleared by each call.
-    public private(set) var weirds: [PacketWeird] = []
+    public internal(set) var weirds: [PacketWeird] = []
 
     public init(configuration: DecoderConfiguration = DecoderConfiguration()) {
         self.configuration = configuration
@@ -97,11 +97,11 @@ public final class PacketDecoder {
         guard ip[0] >> 4 == 4 else { counters.nonIPv4 += 1; return drop(.nonIPv4Packet) }
 
         // Step 3: against the original length, so snap-length cuts pass.
-        var totalLength = Int(ip.beUInt16(at: 2))
+        let totalLength = Int(ip.beUInt16(at: 2))
         guard wireLength >= totalLength else { counters.truncatedIP += 1; return drop(.truncatedIP) }
 
         // Step 4.
-        var headerLength = Int(ip[0] & 0x0f) * 4
+        let headerLength = Int(ip[0] & 0x0f) * 4
         if configuration.verifyChecksums {
             guard headerLength <= ip.count else {
                 counters.ipHeaderBeyondCapture += 1
@@ -126,42 +126,21 @@ public final class PacketDecoder {
 
         let source = IPv4Address(ip.beUInt32(at: 12))
         let destination = IPv4Address(ip.beUInt32(at: 16))
-        var datagramBytes = ip
-        var capturedLength = ip.count
-        var reassembled = false
+        var datagram = IntakeDatagram(bytes: ip, totalLength: totalLength, headerLength: headerLength,
+                                      capturedLength: ip.count, isReassembled: false)
 
         // Step 6.
         let fragmentField = ip.beUInt16(at: 6)
         if fragmentField & 0x3fff != 0 {
-            counters.fragments += 1
-            let flow = WeirdScope.flow(source: source, destination: destination)
-            if ip.count < totalLength {
-                weirds.append(PacketWeird(.incompletelyCapturedFragment, flow))
-                if fragmentField & 0x1fff != 0 {
-                    counters.incompleteLaterFragments += 1
-                    return .weird(PacketWeird(.incompletelyCapturedFragment, flow))
-                }
-                counters.incompleteFirstFragments += 1
-            } else {
-                let key = FragmentKey(source: source, destination: destination, identification: ip.beUInt16(at: 4))
-                switch reassembler.add(ip, totalLength: totalLength, key: key, weirds: &weirds) {
-                case .held:
-                    counters.fragmentsHeld += 1
-                    return .fragmentHeld
-                case .completed(let rebuilt):
-                    counters.reassembledDatagrams += 1
-                    reassembled = true
-                    datagramBytes = rebuilt
-                    totalLength = Int(rebuilt.beUInt16(at: 2))
-                    headerLength = Int(rebuilt[0] & 0x0f) * 4
-                    capturedLength = totalLength  // the reference sets caplen = len = ip_len
-                }
+            switch fragmentStep(datagram, fragmentField: fragmentField, source: source, destination: destination) {
+            case .proceed(let whole): datagram = whole
+            case .finished(let result): return result
             }
         }
 
         // Step 7.
-        let length = totalLength - headerLength
-        let capturedAfterHeader = capturedLength - headerLength
+        let length = datagram.totalLength - datagram.headerLength
+        let capturedAfterHeader = datagram.capturedLength - datagram.headerLength
         let minimum = transport == .tcp ? 20 : 8
         guard length >= minimum else { counters.truncatedHeader += 1; return drop(.truncatedHeader) }
         guard capturedAfterHeader >= minimum else {
@@ -169,16 +148,17 @@ public final class PacketDecoder {
         }
 
         counters.datagrams += 1
+        let hl = datagram.headerLength
         return .datagram(IPv4Datagram(
-            header: datagramBytes.clampedSlice(from: 0, to: Swift.max(20, headerLength)),
-            payload: datagramBytes.clampedSlice(from: headerLength, to: headerLength + Swift.min(length, capturedAfterHeader)),
+            header: datagram.bytes.clampedSlice(from: 0, to: Swift.max(20, hl)),
+            payload: datagram.bytes.clampedSlice(from: hl, to: hl + Swift.min(length, capturedAfterHeader)),
             source: source, destination: destination, transport: transport,
-            headerLength: headerLength, totalLength: totalLength,
-            capturedLength: capturedAfterHeader, isReassembled: reassembled))
+            headerLength: hl, totalLength: datagram.totalLength,
+            capturedLength: capturedAfterHeader, isReassembled: datagram.isReassembled))
     }
 
     /// Records a net weird that ends the packet (the caller counts it).
-    private func drop(_ name: PacketWeirdName) -> PacketIntakeResult {
+    func drop(_ name: PacketWeirdName) -> PacketIntakeResult {
         let weird = PacketWeird(name, .net)
         weirds.append(weird)
         return .weird(weird)
