@@ -51,6 +51,11 @@ var targets: [Target] = [
     .testTarget(name: "GoldenDiffTests", dependencies: ["GoldenDiff"]),
     .testTarget(name: "CLITests", dependencies: ["CaptureIO", "CPcap", "CZstd"]),
     .testTarget(name: "HashOrderTests", dependencies: ["HashOrder"]),
+    .testTarget(
+        name: "PacketDecodingTests",
+        dependencies: ["PacketDecoding", "CaptureIO", "CPcap", "PacketDecodingAllocationCounter"]),
+    // Test-only malloc counter proving the decoding hot path does not allocate.
+    .target(name: "PacketDecodingAllocationCounter", path: "Tests/PacketDecodingAllocationCounter"),
 ]
 
 if fuzzing {
