@@ -50,6 +50,15 @@ var targets: [Target] = [
     .testTarget(name: "CLITests", dependencies: ["CaptureIO"]),
 ]
 
+// Stage 5: portmapper / weird / notice policy, configuration tables, log writers.
+// Yams (libyaml) reads `--config` files: its nodes carry line numbers for error messages.
+targets += [
+    .target(
+        name: "Policy",
+        dependencies: ["PacketDecoding", .product(name: "Yams", package: "Yams")]),
+    .testTarget(name: "PolicyTests", dependencies: ["Policy", "PacketDecoding"]),
+]
+
 if fuzzing {
     targets.append(
         .executableTarget(name: "FuzzReader", dependencies: ["CaptureIO", "CShims"], path: "Sources/FuzzTargets/FuzzReader"))
@@ -63,6 +72,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
     ],
     targets: targets,
     swiftLanguageModes: [.v6]
