@@ -23,6 +23,12 @@ private func fuzzOptions(threads: Int) -> ReaderOptions {
 @_optimize(none)
 private func blackHole(_ value: UInt64) {}
 
+/// Whether `inner` lies entirely inside `outer` (compared as addresses).
+private func contains(_ outer: UnsafeRawBufferPointer, _ inner: UnsafeRawBufferPointer) -> Bool {
+    guard let o = outer.baseAddress, let i = inner.baseAddress else { return false }
+    return i >= o && i + inner.count <= o + outer.count
+}
+
 /// Reads every packet of `bytes` until the clean end or the first `CaptureError`,
 /// checking the reader's promises on each packet and touching every byte.
 /// - Returns: the compression the reader detected, or `nil` if opening failed.
@@ -43,6 +49,10 @@ private func readAll(_ bytes: UnsafeRawBufferPointer, threads: Int) -> CaptureCo
             precondition(packet.sequence == expectedSequence, "sequence numbers must be consecutive")
             precondition(packet.bytes.count <= Int(options.maxCaptureLength), "caplen above the limit")
             precondition(packet.timestamp.nanoseconds < 1_000_000_000, "timestamp not normalised")
+            if reader.compression == .none {
+                // Plain input is read in place: every slice must lie inside it.
+                precondition(packet.bytes.isEmpty || contains(bytes, packet.bytes), "packet slice outside the input")
+            }
             expectedSequence &+= 1
             // Touch every byte so ASan sees any slice that points outside live memory.
             for byte in packet.bytes { fold = fold &* 31 &+ UInt64(byte) }
