@@ -36,6 +36,8 @@ var targets: [Target] = [
     .target(name: "PacketDecoding", dependencies: ["CaptureIO", "CShims"]),
     // Golden-log comparison (GOLDEN.md rules) used by `rpcreplay diff` and the tests.
     .target(name: "GoldenDiff"),
+    // Reference hash-table order model (glibc random, H3, Bro Dictionary) for flush/service/DUMP order.
+    .target(name: "HashOrder"),
 
     // Command-line tool.
     .executableTarget(
@@ -47,6 +49,7 @@ var targets: [Target] = [
 
     .testTarget(name: "CaptureIOTests", dependencies: ["CaptureIO", "CPcap", "CBaselines"]),
     .testTarget(name: "GoldenDiffTests", dependencies: ["GoldenDiff"]),
+    .testTarget(name: "HashOrderTests", dependencies: ["HashOrder"]),
     .testTarget(name: "CLITests", dependencies: ["CaptureIO"]),
 ]
 
