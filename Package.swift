@@ -58,7 +58,7 @@ var targets: [Target] = [
 targets += [
     .target(
         name: "Policy",
-        dependencies: ["PacketDecoding", .product(name: "Yams", package: "Yams")]),
+        dependencies: ["PacketDecoding", "HashOrder", .product(name: "Yams", package: "Yams")]),
     .testTarget(name: "PolicyTests", dependencies: ["Policy", "PacketDecoding"]),
 ]
 
