@@ -34,6 +34,9 @@ var targets: [Target] = [
     .target(name: "CaptureIO", dependencies: ["CPcap", "CZstd", "CShims"]),
     // Stage 2: link/IP/UDP/TCP decoding, checksums, fragments, flow keys.
     .target(name: "PacketDecoding", dependencies: ["CaptureIO", "CShims"]),
+    // Stage 3: ONC RPC message paths (XDR, record marking, call tables) and the portmapper program.
+    .target(name: "SunRPC", dependencies: ["PacketDecoding"]),
+    .target(name: "Portmapper", dependencies: ["SunRPC"]),
     // Golden-log comparison (GOLDEN.md rules) used by `rpcreplay diff` and the tests.
     .target(name: "GoldenDiff"),
     // Reference hash-table order model (glibc random, H3, Bro Dictionary) for flush/service/DUMP order.
@@ -51,6 +54,8 @@ var targets: [Target] = [
     .testTarget(name: "GoldenDiffTests", dependencies: ["GoldenDiff"]),
     .testTarget(name: "HashOrderTests", dependencies: ["HashOrder"]),
     .testTarget(name: "CLITests", dependencies: ["CaptureIO"]),
+    .testTarget(name: "SunRPCTests", dependencies: ["SunRPC", "PacketDecoding"]),
+    .testTarget(name: "PortmapperTests", dependencies: ["Portmapper", "SunRPC", "PacketDecoding", "CaptureIO"]),
 ]
 
 // Stage 5: portmapper / weird / notice policy, configuration tables, log writers.
