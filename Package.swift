@@ -63,8 +63,8 @@ var targets: [Target] = [
 targets += [
     .target(
         name: "Policy",
-        dependencies: ["PacketDecoding", "HashOrder", .product(name: "Yams", package: "Yams")]),
-    .testTarget(name: "PolicyTests", dependencies: ["Policy", "PacketDecoding"]),
+        dependencies: ["PacketDecoding", "SunRPC", "Portmapper", "HashOrder", .product(name: "Yams", package: "Yams")]),
+    .testTarget(name: "PolicyTests", dependencies: ["Policy", "PacketDecoding", "SunRPC", "Portmapper"]),
 ]
 
 if fuzzing {
