@@ -63,7 +63,8 @@ var targets: [Target] = [
 targets += [
     .target(
         name: "Policy",
-        dependencies: ["PacketDecoding", "SunRPC", "Portmapper", "HashOrder", .product(name: "Yams", package: "Yams")]),
+        dependencies: ["PacketDecoding", "SunRPC", "Portmapper", "HashOrder", .product(name: "Yams", package: "Yams")],
+        exclude: ["README.md"]),
     .testTarget(name: "PolicyTests", dependencies: ["Policy", "PacketDecoding", "SunRPC", "Portmapper"]),
 ]
 
