@@ -34,6 +34,9 @@ var targets: [Target] = [
     .target(name: "CaptureIO", dependencies: ["CPcap", "CZstd", "CShims"]),
     // Stage 2: link/IP/UDP/TCP decoding, checksums, fragments, flow keys.
     .target(name: "PacketDecoding", dependencies: ["CaptureIO", "CShims"]),
+    // Stage 3: ONC RPC message paths (XDR, record marking, call tables) and the portmapper program.
+    .target(name: "SunRPC", dependencies: ["PacketDecoding"]),
+    .target(name: "Portmapper", dependencies: ["SunRPC"]),
     // Golden-log comparison (GOLDEN.md rules) used by `rpcreplay diff` and the tests.
     .target(name: "GoldenDiff"),
     // Reference hash-table order model (glibc random, H3, Bro Dictionary) for flush/service/DUMP order.
@@ -56,6 +59,18 @@ var targets: [Target] = [
         dependencies: ["PacketDecoding", "CaptureIO", "CPcap", "PacketDecodingAllocationCounter"]),
     // Test-only malloc counter proving the decoding hot path does not allocate.
     .target(name: "PacketDecodingAllocationCounter", path: "Tests/PacketDecodingAllocationCounter"),
+    .testTarget(name: "SunRPCTests", dependencies: ["SunRPC", "PacketDecoding"]),
+    .testTarget(name: "PortmapperTests", dependencies: ["Portmapper", "SunRPC", "PacketDecoding", "CaptureIO"]),
+]
+
+// Stage 5: portmapper / weird / notice policy, configuration tables, log writers.
+// Yams (libyaml) reads `--config` files: its nodes carry line numbers for error messages.
+targets += [
+    .target(
+        name: "Policy",
+        dependencies: ["PacketDecoding", "SunRPC", "Portmapper", "HashOrder", .product(name: "Yams", package: "Yams")],
+        exclude: ["README.md"]),
+    .testTarget(name: "PolicyTests", dependencies: ["Policy", "PacketDecoding", "SunRPC", "Portmapper"]),
 ]
 
 if fuzzing {
@@ -71,6 +86,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
     ],
     targets: targets,
     swiftLanguageModes: [.v6]
