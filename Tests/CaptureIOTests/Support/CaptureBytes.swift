@@ -125,22 +125,32 @@ struct PcapngBytes {
 }
 
 enum ZstdBytes {
-    static func compress(_ input: [UInt8], level: Int32 = 3) -> [UInt8] {
+    /// One frame (with a content checksum when `checksum`).
+    static func compress(_ input: [UInt8], level: Int32 = 3, checksum: Bool = false) -> [UInt8] {
+        guard let ctx = ZSTD_createCCtx() else { fatalError("no zstd context") }
+        defer { ZSTD_freeCCtx(ctx) }
+        _ = ZSTD_CCtx_setParameter(ctx, ZSTD_c_compressionLevel, level)
+        _ = ZSTD_CCtx_setParameter(ctx, ZSTD_c_checksumFlag, checksum ? 1 : 0)
         var out = [UInt8](repeating: 0, count: ZSTD_compressBound(input.count))
         let n = out.withUnsafeMutableBytes { o in
-            input.withUnsafeBytes { i in ZSTD_compress(o.baseAddress, o.count, i.baseAddress, i.count, level) }
+            input.withUnsafeBytes { i in ZSTD_compress2(ctx, o.baseAddress, o.count, i.baseAddress, i.count) }
         }
-        precondition(ZSTD_isError(n) == 0, "ZSTD_compress failed")
+        precondition(ZSTD_isError(n) == 0, "ZSTD_compress2 failed")
         return Array(out[..<n])
     }
 
     /// Independent frames, one per `chunkSize` bytes of input (cuts ignore record boundaries).
-    static func compressFrames(_ input: [UInt8], chunkSize: Int) -> [UInt8] {
-        var out: [UInt8] = []
+    static func compressFrames(_ input: [UInt8], chunkSize: Int, checksum: Bool = false) -> [UInt8] {
+        frames(input, chunkSize: chunkSize, checksum: checksum).reduce([], +)
+    }
+
+    /// The frames of `compressFrames`, separately (tests corrupt one of them).
+    static func frames(_ input: [UInt8], chunkSize: Int, checksum: Bool = false) -> [[UInt8]] {
+        var out: [[UInt8]] = []
         var at = 0
         while at < input.count {
             let end = min(at + chunkSize, input.count)
-            out += compress(Array(input[at..<end]))
+            out.append(compress(Array(input[at..<end]), checksum: checksum))
             at = end
         }
         return out
@@ -172,5 +182,30 @@ enum ZstdBytes {
             }
         }
         return out
+    }
+}
+
+extension ZstdBytes {
+    /// One frame written by the streaming API with an explicit window log and no
+    /// declared content size, so the frame header carries a window descriptor.
+    static func compressStreaming(_ input: [UInt8], windowLog: Int32) -> [UInt8] {
+        guard let ctx = ZSTD_createCCtx() else { fatalError("no zstd context") }
+        defer { ZSTD_freeCCtx(ctx) }
+        _ = ZSTD_CCtx_setParameter(ctx, ZSTD_c_windowLog, windowLog)
+        _ = ZSTD_CCtx_setParameter(ctx, ZSTD_c_contentSizeFlag, 0)
+        var out = [UInt8](repeating: 0, count: ZSTD_compressBound(input.count) + 1024)
+        let n: Int = out.withUnsafeMutableBytes { o in
+            input.withUnsafeBytes { i in
+                var inBuf = ZSTD_inBuffer(src: i.baseAddress, size: i.count, pos: 0)
+                var outBuf = ZSTD_outBuffer(dst: o.baseAddress, size: o.count, pos: 0)
+                while true {
+                    let r = ZSTD_compressStream2(ctx, &outBuf, &inBuf, ZSTD_e_end)
+                    precondition(ZSTD_isError(r) == 0)
+                    if r == 0 { break }
+                }
+                return outBuf.pos
+            }
+        }
+        return Array(out[..<n])
     }
 }

@@ -88,3 +88,16 @@ func assertError(
     XCTAssertTrue(text.contains(name), text, file: sourceFile, line: line)
     XCTAssertTrue(text.contains("offset \(offset)"), text, file: sourceFile, line: line)
 }
+
+/// Compares packet lists, reporting the count and the first difference (not both lists).
+func assertSamePackets(
+    _ got: [PacketCopy], _ want: [PacketCopy], _ message: String = "",
+    file: StaticString = #filePath, line: UInt = #line
+) {
+    if got == want { return }
+    if got.count != want.count {
+        return XCTFail("\(message): \(got.count) packets, expected \(want.count)", file: file, line: line)
+    }
+    let i = got.indices.first { got[$0] != want[$0] } ?? 0
+    XCTFail("\(message): packet \(i) differs: \(got[i]) vs \(want[i])", file: file, line: line)
+}
