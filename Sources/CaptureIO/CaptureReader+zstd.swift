@@ -15,11 +15,13 @@ extension CaptureReader {
         if options.decompressionThreads > 1 && Self.hasSeveralDataFrames(file.bytes) {
             producer = ZstdParallelDecoder(
                 file: file, ring: ring, threads: options.decompressionThreads, maxWindowLog: options.maxZstdWindowLog)
+            decompressionThreadsInUse = options.decompressionThreads
         } else {
             guard let serial = ZstdSerialDecoder(file: file, ring: ring, maxWindowLog: options.maxZstdWindowLog) else {
                 throw CaptureError(file: path, offset: 0, problem: .other("cannot allocate a zstd decompression context"))
             }
             producer = serial
+            decompressionThreadsInUse = 1
         }
         let stream = ZstdByteStream(path: path, ring: ring, producer: producer)
         zstdStream = stream

@@ -101,7 +101,7 @@ public final class CaptureReader {
         case .pcapngZstd: s.skippedBlocks = pcapngZstd?.skippedBlocks ?? 0
         }
         if let z = zstdStream {
-            s.copiedBytes = z.copiedBytes
+            s.copiedBytes = z.copiedBytes + counters.copiedBytes
             s.windowsFilled = z.windowsFilled
             s.zstdFrames = z.framesDecoded
             s.zstdSkippableFrames = z.skippableFrames
@@ -125,6 +125,11 @@ public final class CaptureReader {
     var pcapZstd: PcapStreamParser<ZstdByteStream>?
     var pcapngZstd: PcapngParser<ZstdByteStream>?
     var zstdStream: ZstdByteStream?
+    /// The error that stopped pcapng/zstd reading (thrown again by later calls).
+    var failure: CaptureError?
+    /// Threads decompressing zstd frames: 0 for plain files, 1 when frames are
+    /// decoded on the caller's thread, more when independent frames are decoded ahead.
+    public internal(set) var decompressionThreadsInUse = 0
 
     /// - Parameters:
     ///   - path: the capture file.
@@ -170,7 +175,19 @@ public final class CaptureReader {
     }
 
     /// pcapng and zstd input: the generic walkers, then numbering and counters.
+    /// A failure is sticky: once thrown, every later call throws it again (a
+    /// skipped block may have moved the cursor before its trailer was found bad).
     func nextFromParser() throws(CaptureError) -> CapturedPacket? {
+        if let failure { throw failure }
+        do {
+            return try nextFromParserUnchecked()
+        } catch {
+            failure = error
+            throw error
+        }
+    }
+
+    private func nextFromParserUnchecked() throws(CaptureError) -> CapturedPacket? {
         var packet: CapturedPacket?
         switch mode {
         case .pcapMapped: return try nextPcapPacket()

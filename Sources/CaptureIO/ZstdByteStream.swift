@@ -61,6 +61,12 @@ final class ZstdByteStream: CaptureByteStream {
         straddleEnd > straddleStart ? straddleFrame : windowFrame
     }
 
+    /// The unread bytes of the current window, when no straddle is in progress.
+    var restOfWindow: UnsafeRawBufferPointer? {
+        guard straddleEnd == straddleStart, let base else { return nil }
+        return UnsafeRawBufferPointer(start: base + position, count: length - position)
+    }
+
     /// The window a returned packet slice points into, or nil when it is in the straddle buffer.
     func windowHolding(_ bytes: UnsafeRawBufferPointer) -> Int? {
         guard let base, let windowIndex, let p = bytes.baseAddress else { return nil }

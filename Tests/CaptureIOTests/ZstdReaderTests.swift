@@ -149,6 +149,34 @@ final class ZstdReaderTests: XCTestCase {
         XCTAssertEqual(readAll(zst).packets, readAll(plain).packets)
     }
 
+    func testThreadsAreUsedOnlyForSeveralFrames() throws {
+        let plain = samplePcap(count: 500)
+        let cases: [([UInt8], Int, Int)] = [
+            (plain, 2, 0),
+            (ZstdBytes.compress(plain), 2, 1),
+            (ZstdBytes.compressFrames(plain, chunkSize: 10_000), 1, 1),
+            (ZstdBytes.compressFrames(plain, chunkSize: 10_000), 2, 2),
+            (ZstdBytes.skippableFrame([1]) + ZstdBytes.compress(plain) + ZstdBytes.skippableFrame([2]), 2, 1),
+        ]
+        for (bytes, threads, inUse) in cases {
+            try bytes.withUnsafeBytes { raw in
+                let reader = try CaptureReader(file: MappedFile(borrowing: raw, name: "x"), options: options(threads: threads))
+                XCTAssertEqual(reader.decompressionThreadsInUse, inUse)
+            }
+        }
+    }
+
+    func testReaderDroppedMidStreamStopsItsThreads() throws {
+        // Dropping a reader with frames still being decoded ahead must not hang or leak.
+        let zst = ZstdBytes.compressFrames(samplePcap(count: 3000), chunkSize: 5_000)
+        for _ in 0..<20 {
+            try zst.withUnsafeBytes { raw in
+                let reader = try CaptureReader(file: MappedFile(borrowing: raw, name: "x"), options: options(window: 4096, count: 3, threads: 2))
+                for _ in 0..<10 { _ = try reader.next() }
+            }
+        }
+    }
+
     func testPacketBytesStayValidUntilTheFollowingCall() {
         // With one tiny window the reader reuses memory constantly; each packet is
         // checked right after it is returned and before the next call.
