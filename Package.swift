@@ -50,6 +50,11 @@ var targets: [Target] = [
     .testTarget(name: "CLITests", dependencies: ["CaptureIO"]),
 ]
 
+// Connection layer: connection tables, UDP/TCP endpoint state, TCP reassembly,
+// timers on network time, conn.log summaries.
+targets.append(.target(name: "Connections", dependencies: ["PacketDecoding", "CaptureIO"]))
+targets.append(.testTarget(name: "ConnectionsTests", dependencies: ["Connections", "PacketDecoding", "CaptureIO"]))
+
 if fuzzing {
     targets.append(
         .executableTarget(name: "FuzzReader", dependencies: ["CaptureIO", "CShims"], path: "Sources/FuzzTargets/FuzzReader"))
