@@ -48,6 +48,7 @@ var targets: [Target] = [
     .testTarget(name: "CaptureIOTests", dependencies: ["CaptureIO", "CPcap", "CBaselines"]),
     .testTarget(name: "GoldenDiffTests", dependencies: ["GoldenDiff"]),
     .testTarget(name: "CLITests", dependencies: ["CaptureIO"]),
+    .testTarget(name: "PacketDecodingTests", dependencies: ["PacketDecoding", "CaptureIO", "CPcap"]),
 ]
 
 // Connection layer: connection tables, UDP/TCP endpoint state, TCP reassembly,
