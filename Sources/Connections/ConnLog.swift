@@ -14,9 +14,9 @@ public enum ConnLog {
         let respName = PortNames.name(id.responderPort, id.proto)
         if summary.originator.rawState == 0, respName == nil,
            let origName = PortNames.name(id.originatorPort, id.proto) {
-            return origName
+            return origName.description
         }
-        return respName ?? "other"
+        return respName?.description ?? "other"
     }
 
     /// The connection state column (§4.3).

@@ -51,7 +51,8 @@ struct Connection: Sendable {
     /// Bumped whenever the slot is freed, invalidating the old connection's timers.
     var incarnation: UInt32 = 0
     var slot: Int32 = 0
-    var key = FlowKey(IPv4Address(0), 0, IPv4Address(0), 0)
+    var key = FlowKey(source: IPv4Address(0), sourcePort: 0, destination: IPv4Address(0), destinationPort: 0,
+                      transport: .udp)
     var id = ConnectionID(originator: IPv4Address(0), originatorPort: 0,
                           responder: IPv4Address(0), responderPort: 0, proto: .udp)
     var startTime: Double = 0

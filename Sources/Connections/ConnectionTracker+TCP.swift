@@ -13,7 +13,8 @@ extension ConnectionTracker {
             return
         }
         compressorRecordCache = nil
-        let key = FlowKey(seg.source, seg.sourcePort, seg.destination, seg.destinationPort)
+        let key = FlowKey(source: seg.source, sourcePort: seg.sourcePort, destination: seg.destination,
+                          destinationPort: seg.destinationPort, transport: .tcp)
         switch tcpTable[key] {
         case .connection(let slot)?:
             if isReuse(slot, seg) {

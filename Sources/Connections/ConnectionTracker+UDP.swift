@@ -3,7 +3,8 @@ import PacketDecoding
 extension ConnectionTracker {
     /// UDP intake (SEMANTICS-CONN §2.3): lookup or creation, then the UDP analyzer.
     mutating func processUDP(_ seg: TransportSegment) {
-        let key = FlowKey(seg.source, seg.sourcePort, seg.destination, seg.destinationPort)
+        let key = FlowKey(source: seg.source, sourcePort: seg.sourcePort, destination: seg.destination,
+                          destinationPort: seg.destinationPort, transport: .udp)
         let slot = udpTable[key] ?? createUDPConnection(seg, key: key)
         let i = Int(slot)
         let isOrig = !conns[i].countsAllAsResponder

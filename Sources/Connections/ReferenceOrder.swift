@@ -1,3 +1,5 @@
+import PacketDecoding
+
 // TODO(merge h-diff): HashOrder provides the reference's H3 hash and dictionary
 // iteration-order model (SEMANTICS-CONN §2.8). Until it is merged this stand-in
 // iterates in insertion order; every table operation that the model needs

@@ -1,3 +1,5 @@
+import PacketDecoding
+
 extension Connection {
     /// `TCP_Analyzer::ConnectionClosed`: a side sent FIN or RST. Deferred while
     /// that side still has data to deliver; otherwise arms the close, partial

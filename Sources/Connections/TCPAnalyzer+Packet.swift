@@ -1,3 +1,5 @@
+import PacketDecoding
+
 /// Wrap-aware difference of two sequence numbers (`seq_delta`).
 @inlinable func seqDelta(_ a: UInt32, _ b: UInt32) -> Int32 { Int32(bitPattern: a &- b) }
 

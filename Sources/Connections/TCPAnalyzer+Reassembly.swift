@@ -1,3 +1,5 @@
+import PacketDecoding
+
 extension Connection {
     // All functions take `isOrig` = the side whose data the reassembler holds.
 

@@ -1,18 +1,5 @@
 import PacketDecoding
 
-/// TCP header flag bits (`th_flags`).
-public struct TCPFlags: OptionSet, Sendable, Hashable {
-    public var rawValue: UInt8
-    @inlinable public init(rawValue: UInt8) { self.rawValue = rawValue }
-
-    public static let fin = TCPFlags(rawValue: 0x01)
-    public static let syn = TCPFlags(rawValue: 0x02)
-    public static let rst = TCPFlags(rawValue: 0x04)
-    public static let psh = TCPFlags(rawValue: 0x08)
-    public static let ack = TCPFlags(rawValue: 0x10)
-    public static let urg = TCPFlags(rawValue: 0x20)
-}
-
 /// One decoded UDP or TCP packet, handed to `ConnectionTracker.process(_:into:)`.
 ///
 /// It is a plain value built per packet from header views; `bytes` points into
@@ -133,5 +120,16 @@ extension UnsafeRawBufferPointer {
     @inlinable
     func bigEndianUInt32(at offset: Int) -> UInt32 {
         UInt32(bigEndian: loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+    }
+}
+
+extension TransportSegment {
+    /// Builds the segment for a datagram that passed intake (PacketDecoding).
+    /// Returns nil for ICMP.
+    public init?(datagram: IPv4Datagram, time: PacketTime, packetSequence: UInt64) {
+        guard datagram.transport != .icmp else { return nil }
+        self.init(source: datagram.source, destination: datagram.destination, proto: datagram.transport,
+                  time: time, packetSequence: packetSequence, length: datagram.length,
+                  capturedLength: datagram.capturedLength, transportBytes: datagram.payload)
     }
 }
