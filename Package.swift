@@ -36,6 +36,8 @@ var targets: [Target] = [
     .target(name: "PacketDecoding", dependencies: ["CaptureIO", "CShims"]),
     // Golden-log comparison (GOLDEN.md rules) used by `rpcreplay diff` and the tests.
     .target(name: "GoldenDiff"),
+    // Reference hash-table order model (glibc random, H3, Bro Dictionary) for flush/service/DUMP order.
+    .target(name: "HashOrder"),
 
     // Command-line tool.
     .executableTarget(
@@ -47,13 +49,14 @@ var targets: [Target] = [
 
     .testTarget(name: "CaptureIOTests", dependencies: ["CaptureIO", "CPcap", "CBaselines"]),
     .testTarget(name: "GoldenDiffTests", dependencies: ["GoldenDiff"]),
-    .testTarget(name: "CLITests", dependencies: ["CaptureIO"]),
+    .testTarget(name: "CLITests", dependencies: ["CaptureIO", "CPcap", "CZstd"]),
     .testTarget(name: "PacketDecodingTests", dependencies: ["PacketDecoding", "CaptureIO", "CPcap"]),
+    .testTarget(name: "HashOrderTests", dependencies: ["HashOrder"]),
 ]
 
 // Connection layer: connection tables, UDP/TCP endpoint state, TCP reassembly,
 // timers on network time, conn.log summaries.
-targets.append(.target(name: "Connections", dependencies: ["PacketDecoding", "CaptureIO"]))
+targets.append(.target(name: "Connections", dependencies: ["PacketDecoding", "CaptureIO", "HashOrder"]))
 targets.append(.testTarget(name: "ConnectionsTests", dependencies: ["Connections", "PacketDecoding", "CaptureIO"]))
 
 if fuzzing {

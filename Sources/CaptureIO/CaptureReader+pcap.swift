@@ -76,11 +76,15 @@ extension CaptureReader {
         }
         let end = dataStart + Int(caplen)
         pcap.position = end
-        let nanos: UInt32 = pcap.nanosecond ? frac : frac &* 1000
-        // Out-of-range fractions (corrupt files) are normalised rather than trusted.
+        // Widened first: a corrupt microsecond field above 4_294_967 would wrap in 32 bits.
+        let nanos: UInt64 = pcap.nanosecond ? UInt64(frac) : UInt64(frac) &* 1000
+        // Out-of-range fractions (corrupt files) carry into the seconds, as the
+        // reference's `tv_sec + tv_usec / 1e6` does, rather than being trusted.
         let ts = nanos < 1_000_000_000
-            ? CaptureTimestamp(seconds: Int64(sec), nanoseconds: nanos)
-            : CaptureTimestamp(seconds: Int64(sec) + Int64(nanos / 1_000_000_000), nanoseconds: nanos % 1_000_000_000)
+            ? CaptureTimestamp(seconds: Int64(sec), nanoseconds: UInt32(truncatingIfNeeded: nanos))
+            : CaptureTimestamp(
+                seconds: Int64(sec) + Int64(nanos / 1_000_000_000),
+                nanoseconds: UInt32(truncatingIfNeeded: nanos % 1_000_000_000))
         let seq = nextSequence
         nextSequence = seq &+ 1
         statistics.packets &+= 1

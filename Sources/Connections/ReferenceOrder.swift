@@ -1,60 +1,40 @@
+import HashOrder
 import PacketDecoding
 
-// TODO(merge h-diff): HashOrder provides the reference's H3 hash and dictionary
-// iteration-order model (SEMANTICS-CONN §2.8). Until it is merged this stand-in
-// iterates in insertion order; every table operation that the model needs
-// (insert, remove, iterate) already goes through here.
+/// A connection key as the reference's dictionaries hash it: the 12 canonical
+/// key bytes (SEMANTICS-CONN §2.1).
+struct ReferenceConnectionKey: ReferenceHashKey, Sendable {
+    var flow: FlowKey
 
-/// The iteration order of one of the reference's connection dictionaries.
-struct ReferenceOrder: Sendable {
-    private struct Node: Sendable {
-        var key: FlowKey
-        var prev: Int32
-        var next: Int32
+    func withReferenceHashBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try flow.withKeyBytes(body)
     }
-    private var nodes: [Node] = []
-    private var free: [Int32] = []
-    private var index: [FlowKey: Int32] = [:]
-    private var head: Int32 = -1
-    private var tail: Int32 = -1
+}
 
-    var count: Int { index.count }
+/// The iteration order of one of the reference's connection dictionaries
+/// (the compressor's TCP table or the UDP table), §2.8.
+///
+/// Lookups go through the tracker's own tables; this model only replays the
+/// reference's inserts and removals so that the end-of-trace flush can visit
+/// connections in the reference's order. Value changes that the reference makes
+/// in place (through a pointer) are not replayed: they do not touch its table.
+struct ReferenceOrder: Sendable {
+    private var table = ReferenceSet<ReferenceConnectionKey>()
 
-    /// Inserts a key at the end of the order; an existing key keeps its place
-    /// (the reference replaces the value in place).
+    var count: Int { table.count }
+
+    /// The reference's `Insert` (an existing key keeps its place but still
+    /// advances an incremental resize).
     mutating func insert(_ key: FlowKey) {
-        guard index[key] == nil else { return }
-        let node = Node(key: key, prev: tail, next: -1)
-        let n: Int32
-        if let reused = free.popLast() {
-            n = reused
-            nodes[Int(n)] = node
-        } else {
-            n = Int32(nodes.count)
-            nodes.append(node)
-        }
-        if tail >= 0 { nodes[Int(tail)].next = n } else { head = n }
-        tail = n
-        index[key] = n
+        table.insert(ReferenceConnectionKey(flow: key))
     }
 
     mutating func remove(_ key: FlowKey) {
-        guard let n = index.removeValue(forKey: key) else { return }
-        let node = nodes[Int(n)]
-        if node.prev >= 0 { nodes[Int(node.prev)].next = node.next } else { head = node.next }
-        if node.next >= 0 { nodes[Int(node.next)].prev = node.prev } else { tail = node.prev }
-        free.append(n)
+        table.removeValue(forKey: ReferenceConnectionKey(flow: key))
     }
 
     /// The keys in the reference's iteration order.
     func orderedKeys() -> [FlowKey] {
-        var result: [FlowKey] = []
-        result.reserveCapacity(index.count)
-        var n = head
-        while n >= 0 {
-            result.append(nodes[Int(n)].key)
-            n = nodes[Int(n)].next
-        }
-        return result
+        table.keys.map(\.flow)
     }
 }
