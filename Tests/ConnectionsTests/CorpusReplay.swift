@@ -2,6 +2,7 @@ import CaptureIO
 import Connections
 import Foundation
 import PacketDecoding
+import XCTest
 
 /// Replays a corpus trace through capture filter, intake and the connection
 /// layer, the way a one-shard engine would, collecting what the tests compare.
@@ -15,8 +16,26 @@ struct CorpusReplay {
     var weirdEvents: [String] = []
     var records: [ConnectionOutput] = []
 
-    static func tracePath(_ corpus: String) -> String {
-        corpora.appendingPathComponent(corpus).appendingPathComponent("trace.pcap").path
+    /// The corpus trace as a classic pcap. A `trace.pcap.zst` is decompressed
+    /// once into the temporary directory with the zstd tool (until the reader
+    /// reads zstd itself); nil when neither is available.
+    static func tracePath(_ corpus: String) -> String? {
+        let dir = corpora.appendingPathComponent(corpus)
+        let plain = dir.appendingPathComponent("trace.pcap").path
+        if FileManager.default.fileExists(atPath: plain) { return plain }
+        let compressed = dir.appendingPathComponent("trace.pcap.zst").path
+        guard FileManager.default.fileExists(atPath: compressed) else { return nil }
+        let target = NSTemporaryDirectory() + "/connections-tests-\(corpus).pcap"
+        if FileManager.default.fileExists(atPath: target) { return target }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["zstd", "-q", "-d", "-f", compressed, "-o", target + ".part"]
+        guard (try? process.run()) != nil else { return nil }
+        process.waitUntilExit()
+        guard process.terminationStatus == 0,
+              (try? FileManager.default.moveItem(atPath: target + ".part", toPath: target)) != nil
+        else { return FileManager.default.fileExists(atPath: target) ? target : nil }
+        return target
     }
 
     static func goldenLines(_ corpus: String, mode: String, log: String) throws -> [String] {
@@ -27,7 +46,8 @@ struct CorpusReplay {
 
     /// - Parameter checksums: false = the reference's `-C`.
     init(corpus: String, checksums: Bool) throws {
-        let reader = try CaptureReader(path: Self.tracePath(corpus))
+        guard let path = Self.tracePath(corpus) else { throw XCTSkip("no trace for \(corpus)") }
+        let reader = try CaptureReader(path: path)
         let filter = try BPFFilter()
         let decoder = PacketDecoder(configuration: DecoderConfiguration(verifyChecksums: checksums))
         var tracker = ConnectionTracker(configuration: ConnectionConfiguration(checksumsEnabled: checksums))
