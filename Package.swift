@@ -73,6 +73,11 @@ targets += [
     .testTarget(name: "PolicyTests", dependencies: ["Policy", "PacketDecoding", "SunRPC", "Portmapper"]),
 ]
 
+// Connection layer: connection tables, UDP/TCP endpoint state, TCP reassembly,
+// timers on network time, conn.log summaries.
+targets.append(.target(name: "Connections", dependencies: ["PacketDecoding", "CaptureIO", "HashOrder"]))
+targets.append(.testTarget(name: "ConnectionsTests", dependencies: ["Connections", "PacketDecoding", "CaptureIO"]))
+
 if fuzzing {
     targets.append(
         .executableTarget(name: "FuzzReader", dependencies: ["CaptureIO", "CShims"], path: "Sources/FuzzTargets/FuzzReader"))
