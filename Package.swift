@@ -78,6 +78,19 @@ targets += [
 targets.append(.target(name: "Connections", dependencies: ["PacketDecoding", "CaptureIO", "HashOrder"]))
 targets.append(.testTarget(name: "ConnectionsTests", dependencies: ["Connections", "PacketDecoding", "CaptureIO"]))
 
+// Stage 6: the engine (reader -> dispatcher -> shards -> merge -> policy -> writers) and
+// the `replay` command built on it.
+targets.append(.target(
+    name: "Engine",
+    dependencies: ["CaptureIO", "PacketDecoding", "Connections", "SunRPC", "Portmapper", "Policy"]))
+targets.append(.testTarget(
+    name: "EngineTests",
+    dependencies: ["Engine", "CaptureIO", "PacketDecoding", "Connections", "Policy", "GoldenDiff"]))
+for target in targets where target.name == "rpcreplay" {
+    target.dependencies.append("Engine")
+    target.dependencies.append("Policy")
+}
+
 if fuzzing {
     targets.append(
         .executableTarget(name: "FuzzReader", dependencies: ["CaptureIO", "CShims"], path: "Sources/FuzzTargets/FuzzReader"))

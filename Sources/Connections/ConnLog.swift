@@ -49,7 +49,7 @@ public enum ConnLog {
 
     /// A byte column: the size if positive (as the reference's unsigned count),
     /// `0`-or-more for a CLOSED TCP endpoint, else `?`.
-    static func bytesColumn(_ endpoint: EndpointSummary, _ proto: TransportProtocol) -> String {
+    public static func bytesColumn(_ endpoint: EndpointSummary, _ proto: TransportProtocol) -> String {
         // The record's size is an unsigned count: a negative TCP size shows up as
         // a huge number, so "> 0" there means "!= 0" here.
         if endpoint.size != 0 {
@@ -60,7 +60,7 @@ public enum ConnLog {
     }
 
     /// The duration column: TCP prints it only when a side is CLOSED or RESET.
-    static func durationColumn(_ summary: ConnectionSummary) -> String {
+    public static func durationColumn(_ summary: ConnectionSummary) -> String {
         if summary.id.proto == .tcp {
             let os = summary.originator.tcpState, rs = summary.responder.tcpState
             guard os == .closed || os == .reset || rs == .closed || rs == .reset else { return "?" }

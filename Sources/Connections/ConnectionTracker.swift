@@ -12,6 +12,7 @@ public struct ConnectionStatistics: Sendable, Hashable {
     public var awaitingAckBytesDropped: Int64 = 0
     public var liveConnections = 0
     public var pendingSYNs = 0
+    public init() {}
 }
 
 /// The connection layer of one shard: connection tables, the TCP connection

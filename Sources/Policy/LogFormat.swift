@@ -94,25 +94,28 @@ public enum JSONLogLines {
 }
 
 /// Minimal ordered JSON object builder (keys are fixed ASCII identifiers).
-struct JSONObject {
+/// Public so the engine's conn/events JSON lines share the same quoting.
+public struct JSONObject {
     private var text = "{"
+
+    public init() {}
 
     private mutating func key(_ name: String) {
         if text.utf8.count > 1 { text += "," }
         text += "\"" + name + "\":"
     }
 
-    mutating func number(_ name: String, _ literal: String) { key(name); text += literal }
-    mutating func bool(_ name: String, _ value: Bool) { key(name); text += value ? "true" : "false" }
-    mutating func null(_ name: String) { key(name); text += "null" }
-    mutating func string(_ name: String, _ value: String) { key(name); text += JSONObject.quote(value) }
-    mutating func optionalString(_ name: String, _ value: String?) {
+    public mutating func number(_ name: String, _ literal: String) { key(name); text += literal }
+    public mutating func bool(_ name: String, _ value: Bool) { key(name); text += value ? "true" : "false" }
+    public mutating func null(_ name: String) { key(name); text += "null" }
+    public mutating func string(_ name: String, _ value: String) { key(name); text += JSONObject.quote(value) }
+    public mutating func optionalString(_ name: String, _ value: String?) {
         if let value { string(name, value) } else { null(name) }
     }
 
-    func finish() -> String { text + "}" }
+    public func finish() -> String { text + "}" }
 
-    static func quote(_ value: String) -> String {
+    public static func quote(_ value: String) -> String {
         var out = "\""
         for scalar in value.unicodeScalars {
             switch scalar {

@@ -36,6 +36,10 @@ public final class LogFileWriter {
 public struct LogWriterError: Error, CustomStringConvertible {
     public var path: String
     public var errno: Int32
+    public init(path: String, errno: Int32) {
+        self.path = path
+        self.errno = errno
+    }
     public var description: String { "cannot write \(path): \(String(cString: strerror(errno)))" }
 }
 
