@@ -44,7 +44,7 @@ extension PolicyEngine {
     }
 
     @discardableResult
-    func weird(at time: Double, _ name: String, addl: String = "", _ scope: WeirdScope) -> PolicyOutput {
+    func weird(at time: Double, _ name: String, addl: String = "", _ scope: Policy.WeirdScope) -> PolicyOutput {
         process([.weird(time: time, event: WeirdEvent(name: name, addl: addl, scope: scope))])
         return takeOutput()
     }
