@@ -60,6 +60,7 @@ enum EngineTestSupport {
 
     static func lines(_ url: URL) throws -> [String] {
         let text = try String(contentsOf: url, encoding: .utf8)
+        if text.isEmpty { return [] }
         return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast(text.hasSuffix("\n") ? 1 : 0)
             .map(String.init)
     }
