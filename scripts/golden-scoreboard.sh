@@ -1,37 +1,47 @@
 #!/usr/bin/env bash
-# `make golden`: replay every corpus in both modes and compare with its goldens.
+# `make golden`: replay every corpus in both modes and compare with its goldens
+# (GOLDEN.md rules, `rpcreplay diff`). Prints one row per corpus and mode with the
+# verdict of each log; events.log vs events.txt is informational. A corpus passes
+# when its four logs match in both modes. Exit status 1 if any run fails.
+# Outputs are kept under ${GOLDEN_OUT:-.build/golden-out}/NAME/MODE for inspection
+# (`rpcreplay diff --show 20 corpora/NAME/golden/MODE .build/golden-out/NAME/MODE`).
 set -uo pipefail
 BIN=${1:?usage: golden-scoreboard.sh RPCREPLAY_BIN}
 cd "$(dirname "$0")/.."
-if ! "$BIN" replay --help >/dev/null 2>&1; then
-  echo "make golden: 'rpcreplay replay' does not exist yet (connection-layer issue)."
-  echo "It needs: replay (conn.log, weird.log), the RPC/portmapper analyzers (events.log),"
-  echo "and the policy (notice.log, alarm.log). Goldens waiting to be matched:"
-  for g in corpora/*/golden/*/; do
-    printf '  %-60s' "$g"
-    for f in conn.log weird.log notice.log alarm.log; do
-      printf ' %s=%s' "${f%.log}" "$(wc -l < "$g$f" 2>/dev/null || echo 0)"
-    done
-    echo
-  done
-  exit 0
-fi
-pass=0; fail=0
-printf '%-40s %-11s %s\n' corpus mode result
+OUT=${GOLDEN_OUT:-.build/golden-out}
+
+verdict() {  # verdict DIFF_OUTPUT LABEL -> ok | DIFF(missing/extra) | -
+  awk -v label="$2" '
+    index($0, label) == 1 && /golden [0-9]+/ {
+      for (i = 1; i <= NF; i++) { if ($i == "missing") m = $(i+1); if ($i == "extra") e = $(i+1) }
+      print ($NF == "ok" ? "ok" : "DIFF(-" m "/+" e ")"); found = 1; exit
+    }
+    END { if (!found) print "-" }' <<<"$1"
+}
+
+runs_pass=0; runs=0; corpora_pass=0; corpora=0
+printf '%-38s %-10s %-14s %-14s %-14s %-14s %-14s %s\n' corpus mode conn weird notice alarm events result
 for d in corpora/*/; do
   name=$(basename "$d")
   [ -d "$d/golden" ] || continue
   trace=$(ls "$d"trace.* 2>/dev/null | head -n1)
+  corpora=$((corpora+1)); both=1
   for mode in default nochecksum; do
-    out=$(mktemp -d)
+    out="$OUT/$name/$mode"
+    rm -rf "$out"; mkdir -p "$out"
     flags=(); [ "$mode" = nochecksum ] && flags=(--no-checksums)
-    if "$BIN" replay --quiet --out "$out" "${flags[@]}" "$trace" >/dev/null 2>&1 \
-       && "$BIN" diff "$d/golden/$mode" "$out" >/dev/null 2>&1; then
-      printf '%-40s %-11s %s\n' "$name" "$mode" PASS; pass=$((pass+1))
-    else
-      printf '%-40s %-11s %s\n' "$name" "$mode" FAIL; fail=$((fail+1))
+    runs=$((runs+1))
+    if ! "$BIN" replay --quiet --events --out "$out" "${flags[@]}" "$trace" 2>"$out.stderr"; then
+      printf '%-38s %-10s replay failed: %s\n' "$name" "$mode" "$(tail -n1 "$out.stderr")"
+      both=0; continue
     fi
-    rm -rf "$out"
+    report=$("$BIN" diff --show 0 "$d/golden/$mode" "$out" 2>&1); status=$?
+    result=FAIL; [ $status -eq 0 ] && { result=PASS; runs_pass=$((runs_pass+1)); } || both=0
+    printf '%-38s %-10s %-14s %-14s %-14s %-14s %-14s %s\n' "$name" "$mode" \
+      "$(verdict "$report" conn.log)" "$(verdict "$report" weird.log)" "$(verdict "$report" notice.log)" \
+      "$(verdict "$report" alarm.log)" "$(verdict "$report" events)" "$result"
   done
+  [ $both -eq 1 ] && corpora_pass=$((corpora_pass+1))
 done
-echo "$pass passed, $fail failed"
+echo "$runs_pass of $runs runs pass; $corpora_pass of $corpora corpora pass in both modes (outputs in $OUT)"
+[ "$runs_pass" -eq "$runs" ]
