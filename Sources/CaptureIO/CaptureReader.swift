@@ -109,24 +109,27 @@ public final class CaptureReader {
         return s
     }
 
+    // Hot per-packet state is marked `@exclusivity(unchecked)`: a reader is used by
+    // one thread without reentrancy, and the dynamic access checks Swift otherwise
+    // emits for class properties cost more than the pcap record walk itself.
     @usableFromInline let file: MappedFile
-    @usableFromInline var nextSequence: UInt64
-    @usableFromInline var counters = ReaderStatistics()
+    @usableFromInline @exclusivity(unchecked) var nextSequence: UInt64
+    @usableFromInline @exclusivity(unchecked) var counters = ReaderStatistics()
 
     /// Which walker serves `next()`.
     enum Mode { case pcapMapped, pcapngMapped, pcapZstd, pcapngZstd }
-    var mode = Mode.pcapMapped
+    @exclusivity(unchecked) var mode = Mode.pcapMapped
 
     // Classic pcap state (plain files: the specialised mmap walk).
-    @usableFromInline var pcap = PcapState()
+    @usableFromInline @exclusivity(unchecked) var pcap = PcapState()
     var pcapLinkTypes: [LinkType] = []
     // The other walkers; exactly one is set, matching `mode`.
-    var pcapngMapped: PcapngParser<MappedByteStream>?
-    var pcapZstd: PcapStreamParser<ZstdByteStream>?
-    var pcapngZstd: PcapngParser<ZstdByteStream>?
-    var zstdStream: ZstdByteStream?
+    @exclusivity(unchecked) var pcapngMapped: PcapngParser<MappedByteStream>?
+    @exclusivity(unchecked) var pcapZstd: PcapStreamParser<ZstdByteStream>?
+    @exclusivity(unchecked) var pcapngZstd: PcapngParser<ZstdByteStream>?
+    @exclusivity(unchecked) var zstdStream: ZstdByteStream?
     /// The error that stopped pcapng/zstd reading (thrown again by later calls).
-    var failure: CaptureError?
+    @exclusivity(unchecked) var failure: CaptureError?
     /// Threads decompressing zstd frames: 0 for plain files, 1 when frames are
     /// decoded on the caller's thread, more when independent frames are decoded ahead.
     public internal(set) var decompressionThreadsInUse = 0
