@@ -64,6 +64,9 @@ public struct ReaderStatistics: Sendable, Equatable {
     public var windowsFilled: Int = 0
     /// pcapng blocks skipped because their type is unknown or irrelevant.
     public var skippedBlocks: UInt64 = 0
+    /// Classic pcap records longer than the file's snaplen, delivered cut to it
+    /// (as libpcap does).
+    public var snaplenTruncations: UInt64 = 0
     public init() {}
 }
 
@@ -97,7 +100,7 @@ public final class CaptureReader {
         switch mode {
         case .pcapMapped: break
         case .pcapngMapped: s.skippedBlocks = pcapngMapped?.skippedBlocks ?? 0
-        case .pcapZstd: break
+        case .pcapZstd: s.snaplenTruncations = pcapZstd?.snaplenTruncations ?? 0
         case .pcapngZstd: s.skippedBlocks = pcapngZstd?.skippedBlocks ?? 0
         }
         if let z = zstdStream {

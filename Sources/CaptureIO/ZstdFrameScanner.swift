@@ -120,12 +120,14 @@ struct ZstdFrameDecoder: ~Copyable {
                 }
                 return Fill(count: output.pos, frameDone: true, fault: nil)
             }
-            if input.pos == input.size && before == (input.pos, output.pos) {
+            if before == (input.pos, output.pos) {
+                // No progress with room to write: the input ran out inside the frame
+                // (or the decoder is stuck, which must not become a busy loop).
                 self.frame = nil
                 let why = frame.damage.map { " (\($0))" } ?? ""
-                return Fill(
-                    count: output.pos, frameDone: false,
-                    fault: "truncated frame: compressed data ends inside the frame" + why)
+                let reason = input.pos == input.size
+                    ? "truncated frame: compressed data ends inside the frame" : "decoder made no progress"
+                return Fill(count: output.pos, frameDone: false, fault: reason + why)
             }
         }
         return Fill(count: output.pos, frameDone: false, fault: nil)
