@@ -12,9 +12,12 @@ extension CaptureReader {
         compression = .zstd
         let ring = ZstdWindowRing(size: max(options.windowSize, 4096), count: max(options.windowCount, 1))
         var producer: (any ZstdWindowProducer)?
-        if options.decompressionThreads > 1 && Self.hasSeveralDataFrames(file.bytes) {
+        // More workers than windows cannot all make progress (a frame decoded ahead
+        // needs a window of its own), and each worker owns a zstd context.
+        let workers = min(options.decompressionThreads, ring.count, 64)
+        if workers > 1 && Self.hasSeveralDataFrames(file.bytes) {
             let parallel = ZstdParallelDecoder(
-                file: file, ring: ring, threads: options.decompressionThreads, maxWindowLog: options.maxZstdWindowLog)
+                file: file, ring: ring, threads: workers, maxWindowLog: options.maxZstdWindowLog)
             if parallel.threadCount > 0 {
                 producer = parallel
                 decompressionThreadsInUse = parallel.threadCount
