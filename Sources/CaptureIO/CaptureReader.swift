@@ -77,6 +77,14 @@ public struct ReaderStatistics: Sendable, Equatable {
 /// Packet bytes handed out by `next()` point into the mapping (plain files) or
 /// into a decompression window (zstd). They remain valid at least until the
 /// following call to `next()`; plain-file slices stay valid for the reader's lifetime.
+/// To keep packets longer (e.g. across threads) use `nextBatch(into:maxPackets:)`.
+///
+/// zstd input is decompressed into a ring of `options.windowCount` windows of
+/// `options.windowSize` bytes; only records crossing a window boundary are
+/// copied (`statistics.copiedBytes`). Files of several independent frames are
+/// decoded ahead on up to `options.decompressionThreads` threads.
+///
+/// A reader is used from one thread at a time.
 public final class CaptureReader {
     public let path: String
     public let options: ReaderOptions
