@@ -9,40 +9,86 @@ struct PcapState {
     @usableFromInline var nanosecond = false
     @usableFromInline var linkType = LinkType.ethernet
     @usableFromInline var snaplen: UInt32 = 0
+    /// Records longer than this are cut to it (see `PcapFileHeader.snapshotLimit`).
+    @usableFromInline var snapshotLimit: UInt32 = .max
     @usableFromInline init() {}
 }
 
+/// The 24-byte classic pcap file header.
+@usableFromInline
+struct PcapFileHeader: Sendable {
+    static let length = 24
+    @usableFromInline var swapped: Bool
+    @usableFromInline var nanosecond: Bool
+    @usableFromInline var snaplen: UInt32
+    @usableFromInline var linkType: LinkType
+
+    static func isMagic(_ magic: UInt32) -> Bool {
+        magic == 0xA1B2_C3D4 || magic == 0xA1B2_3C4D || magic == 0xD4C3_B2A1 || magic == 0x4D3C_B2A1
+    }
+
+    /// Parses the header at the start of `data`; nil when fewer than 24 bytes or the magic is not pcap's.
+    init?(_ data: UnsafeRawBufferPointer) {
+        guard data.count >= Self.length else { return nil }
+        switch data.loadUnaligned(as: UInt32.self) {
+        case 0xA1B2_C3D4: swapped = false; nanosecond = false
+        case 0xA1B2_3C4D: swapped = false; nanosecond = true
+        case 0xD4C3_B2A1: swapped = true; nanosecond = false
+        case 0x4D3C_B2A1: swapped = true; nanosecond = true
+        default: return nil
+        }
+        snaplen = data.word(16, swapped: swapped)
+        // The upper bits of the link-type field carry FCS information (pcap spec).
+        linkType = LinkType(rawValue: data.word(20, swapped: swapped) & 0x0FFF_FFFF)
+    }
+
+    /// libpcap hands out at most the file's snapshot length per packet (a snaplen
+    /// of 0 or above the maximum means the maximum): a record whose caplen exceeds
+    /// it is consumed whole but delivered cut to the snaplen, as libpcap (then and
+    /// now) does and so as the reference saw it. Counted in `snaplenTruncations`.
+    func snapshotLimit(maxCaptureLength: UInt32) -> UInt32 {
+        snaplen == 0 || snaplen > maxCaptureLength ? maxCaptureLength : snaplen
+    }
+
+    var byteOrder: CaptureByteOrder {
+        let little = (1 as UInt16).littleEndian == 1
+        return (little != swapped) ? .littleEndian : .bigEndian
+    }
+
+    /// Out-of-range fractions (corrupt files) carry into the seconds, as the
+    /// reference's `tv_sec + tv_usec / 1e6` does, rather than being trusted.
+    /// Widened first: a corrupt microsecond field above 4_294_967 would wrap in 32 bits.
+    @inlinable @inline(__always)
+    static func timestamp(seconds sec: UInt32, fraction: UInt32, nanosecond: Bool) -> CaptureTimestamp {
+        let nanos: UInt64 = nanosecond ? UInt64(fraction) : UInt64(fraction) &* 1000
+        return nanos < 1_000_000_000
+            ? CaptureTimestamp(seconds: Int64(sec), nanoseconds: UInt32(truncatingIfNeeded: nanos))
+            : CaptureTimestamp(
+                seconds: Int64(sec) + Int64(nanos / 1_000_000_000),
+                nanoseconds: UInt32(truncatingIfNeeded: nanos % 1_000_000_000))
+    }
+}
+
 extension CaptureReader {
-    static let pcapFileHeaderLength = 24
     @usableFromInline static var pcapRecordHeaderLength: Int { 16 }
 
     func openPcap(_ data: UnsafeRawBufferPointer) throws(CaptureError) {
-        guard data.count >= Self.pcapFileHeaderLength else {
+        guard let header = PcapFileHeader(data) else {
             throw CaptureError(file: path, offset: 0, problem: .truncatedFileHeader)
         }
-        let magic = data.loadUnaligned(as: UInt32.self)
         var state = PcapState()
-        switch magic {
-        case 0xA1B2_C3D4: state.swapped = false; state.nanosecond = false
-        case 0xA1B2_3C4D: state.swapped = false; state.nanosecond = true
-        case 0xD4C3_B2A1: state.swapped = true; state.nanosecond = false
-        default: state.swapped = true; state.nanosecond = true  // 0x4D3CB2A1
-        }
-        let little = (1 as UInt16).littleEndian == 1
-        byteOrder = (little != state.swapped) ? .littleEndian : .bigEndian
-        func word(_ off: Int) -> UInt32 {
-            let v = data.loadUnaligned(fromByteOffset: off, as: UInt32.self)
-            return state.swapped ? v.byteSwapped : v
-        }
-        state.snaplen = word(16)
-        // The upper bits of the link-type field carry FCS information (pcap spec).
-        state.linkType = LinkType(rawValue: word(20) & 0x0FFF_FFFF)
+        state.swapped = header.swapped
+        state.nanosecond = header.nanosecond
+        state.snaplen = header.snaplen
+        state.snapshotLimit = header.snapshotLimit(maxCaptureLength: options.maxCaptureLength)
+        state.linkType = header.linkType
         state.data = data
-        state.position = Self.pcapFileHeaderLength
+        state.position = PcapFileHeader.length
+        byteOrder = header.byteOrder
         format = .pcap
-        linkTypes = [state.linkType]
+        pcapLinkTypes = [state.linkType]
         pcap = state
-        statistics.streamBytes = UInt64(Self.pcapFileHeaderLength)
+        counters.streamBytes = UInt64(PcapFileHeader.length)
     }
 
     @inline(__always)
@@ -76,23 +122,20 @@ extension CaptureReader {
         }
         let end = dataStart + Int(caplen)
         pcap.position = end
-        // Widened first: a corrupt microsecond field above 4_294_967 would wrap in 32 bits.
-        let nanos: UInt64 = pcap.nanosecond ? UInt64(frac) : UInt64(frac) &* 1000
-        // Out-of-range fractions (corrupt files) carry into the seconds, as the
-        // reference's `tv_sec + tv_usec / 1e6` does, rather than being trusted.
-        let ts = nanos < 1_000_000_000
-            ? CaptureTimestamp(seconds: Int64(sec), nanoseconds: UInt32(truncatingIfNeeded: nanos))
-            : CaptureTimestamp(
-                seconds: Int64(sec) + Int64(nanos / 1_000_000_000),
-                nanoseconds: UInt32(truncatingIfNeeded: nanos % 1_000_000_000))
+        var kept = end
+        if caplen > pcap.snapshotLimit {
+            kept = dataStart + Int(pcap.snapshotLimit)
+            counters.snaplenTruncations &+= 1
+        }
+        let ts = PcapFileHeader.timestamp(seconds: sec, fraction: frac, nanosecond: pcap.nanosecond)
         let seq = nextSequence
         nextSequence = seq &+ 1
-        statistics.packets &+= 1
-        statistics.dataBytes &+= UInt64(caplen)
-        statistics.streamBytes = UInt64(end)
+        counters.packets &+= 1
+        counters.dataBytes &+= UInt64(kept - dataStart)
+        counters.streamBytes = UInt64(end)
         return CapturedPacket(
             sequence: seq, timestamp: ts, wireLength: wirelen, linkType: pcap.linkType, interfaceID: 0,
             streamOffset: UInt64(pos),
-            bytes: UnsafeRawBufferPointer(rebasing: data[dataStart..<end]))
+            bytes: UnsafeRawBufferPointer(rebasing: data[dataStart..<kept]))
     }
 }
