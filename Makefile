@@ -51,7 +51,7 @@ fuzz: deps
 	@for product in $(FUZZ_PRODUCTS); do \
 	  echo "building $$product"; \
 	  RPCREPLAY_FUZZ=1 $(SWIFT) build -c release --scratch-path $(FUZZ_SCRATCH) \
-	    --product $$product -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library || exit 1; \
+	    --product $$product -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -use-ld=lld || exit 1; \
 	done
 
 fuzz-smoke: fuzz

@@ -94,6 +94,11 @@ for target in targets where target.name == "rpcreplay" {
 if fuzzing {
     targets.append(
         .executableTarget(name: "FuzzReader", dependencies: ["CaptureIO", "CShims"], path: "Sources/FuzzTargets/FuzzReader"))
+    for name in ["FuzzRPCUDP", "FuzzRPCTCPStream", "FuzzPortmapReply"] {
+        targets.append(
+            .executableTarget(name: name, dependencies: ["Portmapper", "SunRPC", "PacketDecoding", "CShims"],
+                              path: "Sources/FuzzTargets/\(name)"))
+    }
 }
 
 let package = Package(
