@@ -1,3 +1,5 @@
+import PacketDecoding
+
 /// Where the bytes of a payload/data record live.
 public enum PayloadBytes: @unchecked Sendable, Hashable {
     /// A slice of the current packet (valid as long as the caller's packet memory).
@@ -93,6 +95,16 @@ public struct ConnectionRemoval: Sendable, Hashable {
     public var time: Double
 }
 
+/// A new full connection: the slot now names it (side tables start here).
+public struct ConnectionCreated: Sendable, Hashable {
+    public var slot: ConnectionSlot
+    /// The endpoints with the roles the tracker assigned.
+    public var id: ConnectionID
+    /// The RPC analyzer is attached: payload/data records will follow.
+    public var hasRPCAnalyzer: Bool
+    public var time: Double
+}
+
 /// A connection's final record (`connection_state_remove`, the conn.log line).
 public struct ConnectionRemoved: Sendable, Hashable {
     /// nil for the compressor's synthetic records.
@@ -144,6 +156,9 @@ public struct RexmitInconsistency: Sendable, Hashable {
 /// in order (running the RPC layer inline for payload/data/removal records)
 /// reproduces the reference's event order.
 public enum ConnectionOutput: Sendable, Hashable {
+    /// A full connection was created (UDP: first packet; TCP: first reply to a
+    /// pending SYN, or the first packet without SYN).
+    case connectionCreated(ConnectionCreated)
     /// A net/flow/conn weird.
     case weird(ConnectionWeird)
     /// A reference connection event (established, attempt, reset, ...).

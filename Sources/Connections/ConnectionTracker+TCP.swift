@@ -242,6 +242,7 @@ extension ConnectionTracker {
             conns[i].tcp.reassembling = true
         }
         statistics.tcpConnectionsCreated += 1
+        announce(slot)
         return slot
     }
 

@@ -124,6 +124,13 @@ public struct ConnectionTracker {
         return s
     }
 
+    /// The `.connectionCreated` record of a new full connection.
+    func announce(_ slot: Int32) {
+        let c = conns[Int(slot)]
+        ctx.out.append(.connectionCreated(ConnectionCreated(
+            slot: c.connectionSlot, id: c.id, hasRPCAnalyzer: c.hasRPC, time: ctx.networkTime)))
+    }
+
     /// `NetSessions::Remove`: analyzers finish (`.connectionRemoving`), then
     /// `connection_state_remove` (`.connectionRemoved`); the slot is freed and
     /// all of the connection's timers die.

@@ -77,7 +77,7 @@ final class CompressorTests: XCTestCase {
         let h = Harness()
         h.tcp(0, c, s, .syn, seq: 100)
         let first = h.tcp(0.4, s, c, [.syn, .ack], seq: 7, ack: 101)
-        XCTAssertEqual(h.kinds(from: first), ["event:established"])
+        XCTAssertEqual(h.kinds(from: first), ["created", "event:established"])
         h.tcp(0.5, c, s, [.ack, .psh], seq: 101, ack: 8, payload: bytes(5))
         XCTAssertEqual(h.tcpChunks(originator: true), [bytes(5)])
     }
@@ -106,7 +106,7 @@ final class CompressorTests: XCTestCase {
         h.tcp(0.4, s, c, [.fin, .ack], seq: 5001, ack: 1002)
         let first = h.tcp(1, c, s, .syn, seq: 90000)
         XCTAssertEqual(h.kinds(from: first),
-                       ["weird:premature_connection_reuse", "event:reused", "removing:reuse", "removed:reuse"])
+                       ["weird:premature_connection_reuse", "event:reused", "removing:reuse", "removed:reuse", "created"])
         h.tcp(1.1, s, c, [.syn, .ack], seq: 1, ack: 90001)
         h.finish()
         XCTAssertEqual(h.connLines, [

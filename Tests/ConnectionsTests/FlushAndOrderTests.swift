@@ -42,7 +42,7 @@ final class FlushAndOrderTests: XCTestCase {
         let h = Harness()
         h.udp(0, host(1, 30001), host(100, 111), payload: bytes(8))
         let first = h.udp(30, host(2, 30002), host(100, 111), payload: bytes(8))
-        XCTAssertEqual(h.kinds(from: first), ["event:timeout", "removing:rpcExpiry", "removed:rpcExpiry", "udpPayload"])
+        XCTAssertEqual(h.kinds(from: first), ["event:timeout", "removing:rpcExpiry", "removed:rpcExpiry", "created", "udpPayload"])
     }
 
     func testFINPayloadIsDeliveredBeforeTheCloseIsReported() {

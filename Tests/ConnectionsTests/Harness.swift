@@ -176,6 +176,7 @@ final class Harness {
             case .contentGap(let r): return "contentGap:\(r.sequence)+\(r.length)"
             case .ackAboveHole: return "ackAboveHole"
             case .rexmitInconsistency: return "rexmit"
+            case .connectionCreated: return "created"
             case .connectionRemoving(let r): return "removing:\(r.reason)"
             case .connectionRemoved(let r): return "removed:\(r.reason)"
             }
