@@ -131,4 +131,19 @@ final class CompressorTests: XCTestCase {
         XCTAssertEqual(h.weirdNames, ["bad_TCP_checksum", "SYN_seq_jump"])
         XCTAssertEqual(h.removals.map(\.reason), [.reuse])
     }
+
+    func testSYNAckFirstFromPort111IsFlippedAndAnalyzed() {
+        // The reference crashed here (GOLDEN.md); the roles follow the unbuggy rule.
+        let h = Harness()
+        h.tcp(0, s, c, [.syn, .ack], seq: 5000, ack: 1001)
+        h.tcp(0.1, c, s, .ack, seq: 1001, ack: 5001)
+        h.tcp(0.2, c, s, [.ack, .psh], seq: 1001, ack: 5001, payload: bytes(12))
+        h.tcp(0.3, s, c, [.ack, .psh], seq: 5001, ack: 1013, payload: bytes(8))
+        h.tcp(0.4, c, s, [.fin, .ack], seq: 1013, ack: 5009)
+        h.tcp(0.5, s, c, [.fin, .ack], seq: 5009, ack: 1014)
+        h.finish()
+        XCTAssertEqual(h.tcpChunks(originator: true), [bytes(12)])
+        XCTAssertEqual(h.tcpChunks(originator: false), [bytes(8)])
+        XCTAssertEqual(h.connLines, ["0.000000 0.500000 10.0.0.1 10.0.0.2 portmap 40000 111 tcp 12 8 SF X"])
+    }
 }
