@@ -177,8 +177,9 @@ public enum ConnectionOutput: Sendable, Hashable {
     case ackAboveHole(slot: ConnectionSlot, time: Double)
     /// The `rexmit_inconsistency` event.
     case rexmitInconsistency(RexmitInconsistency)
-    /// The connection is being removed: run the RPC layer's `Done` work now
-    /// (UDP: time out pending calls; TCP: `partial_RPC_request` check).
+    /// A full connection is being removed: run the RPC layer's `Done` work now
+    /// (UDP: time out pending calls; TCP: `partial_RPC_request` check). Never
+    /// emitted for the compressor's synthetic records (they have no analyzers).
     case connectionRemoving(ConnectionRemoval)
     /// `connection_state_remove`: write the conn.log line. The slot is free after this.
     case connectionRemoved(ConnectionRemoved)

@@ -29,6 +29,13 @@ public struct ConnectionStatistics: Sendable, Hashable {
 /// Every call appends ordered records to the caller's `ConnectionOutputBuffer`
 /// (see `ConnectionOutput` for the contract). No globals: every tracker is
 /// independent.
+///
+/// Sharding note: the reference flushes leftover connections in the order of
+/// its single TCP (compressor) and UDP dictionaries. A tracker models the order
+/// of its own tables, so a one-shard run reproduces the reference exactly; a
+/// sharded engine has to merge the shards' flush records into that global
+/// order itself (e.g. by replaying every shard's table inserts/removals, in
+/// packet order, into one `ReferenceDictionary`).
 public struct ConnectionTracker {
     var ctx: TrackerContext
     var conns: [Connection] = []
