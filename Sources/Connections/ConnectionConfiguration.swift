@@ -30,10 +30,12 @@ public struct ConnectionConfiguration: Sendable {
     /// bound; above this many the oldest delivered blocks are dropped (only
     /// retransmission comparisons against them are lost).
     public var maxAwaitingAckBytesPerDirection: Int64 = 16 * 1024 * 1024
-    /// Memory guard beyond the reference: buffered blocks per direction. More
-    /// than this many undelivered blocks is treated like
-    /// `excessive_data_without_further_acks`.
-    public var maxBlocksPerDirection = 65_536
+    /// Memory and time guard beyond the reference: buffered blocks per direction.
+    /// Delivered blocks beyond it are dropped oldest first; more undelivered
+    /// blocks than this (thousands of segments waiting above a hole) is treated
+    /// like `excessive_data_without_further_acks`. Bounds the cost of inserting
+    /// a block into the sorted list.
+    public var maxBlocksPerDirection = 4096
 
     public init() {}
 

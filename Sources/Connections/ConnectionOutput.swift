@@ -1,3 +1,5 @@
+import PacketDecoding
+
 /// Where the bytes of a payload/data record live.
 public enum PayloadBytes: @unchecked Sendable, Hashable {
     /// A slice of the current packet (valid as long as the caller's packet memory).
@@ -93,6 +95,16 @@ public struct ConnectionRemoval: Sendable, Hashable {
     public var time: Double
 }
 
+/// A new full connection: the slot now names it (side tables start here).
+public struct ConnectionCreated: Sendable, Hashable {
+    public var slot: ConnectionSlot
+    /// The endpoints with the roles the tracker assigned.
+    public var id: ConnectionID
+    /// The RPC analyzer is attached: payload/data records will follow.
+    public var hasRPCAnalyzer: Bool
+    public var time: Double
+}
+
 /// A connection's final record (`connection_state_remove`, the conn.log line).
 public struct ConnectionRemoved: Sendable, Hashable {
     /// nil for the compressor's synthetic records.
@@ -144,6 +156,9 @@ public struct RexmitInconsistency: Sendable, Hashable {
 /// in order (running the RPC layer inline for payload/data/removal records)
 /// reproduces the reference's event order.
 public enum ConnectionOutput: Sendable, Hashable {
+    /// A full connection was created (UDP: first packet; TCP: first reply to a
+    /// pending SYN, or the first packet without SYN).
+    case connectionCreated(ConnectionCreated)
     /// A net/flow/conn weird.
     case weird(ConnectionWeird)
     /// A reference connection event (established, attempt, reset, ...).
@@ -162,8 +177,9 @@ public enum ConnectionOutput: Sendable, Hashable {
     case ackAboveHole(slot: ConnectionSlot, time: Double)
     /// The `rexmit_inconsistency` event.
     case rexmitInconsistency(RexmitInconsistency)
-    /// The connection is being removed: run the RPC layer's `Done` work now
-    /// (UDP: time out pending calls; TCP: `partial_RPC_request` check).
+    /// A full connection is being removed: run the RPC layer's `Done` work now
+    /// (UDP: time out pending calls; TCP: `partial_RPC_request` check). Never
+    /// emitted for the compressor's synthetic records (they have no analyzers).
     case connectionRemoving(ConnectionRemoval)
     /// `connection_state_remove`: write the conn.log line. The slot is free after this.
     case connectionRemoved(ConnectionRemoved)

@@ -197,7 +197,12 @@ extension ConnectionTracker {
             synth.tcpFlags = p.flags
             synth.tcpWindow = p.window
             synth.tcpDataOffset = 5
+            // `Connection::NextPacket` runs the synthesized SYN with the pending
+            // time as the current timestamp (last_time, attempt timer).
+            let replyTime = ctx.packetTime
+            ctx.packetTime = p.time
             conns[Int(slot)].tcpDeliverPacket(synth, isOrig: !flip, verifyChecksum: false, &ctx)
+            ctx.packetTime = replyTime
         }
         // The key moves from the pending entry to the connection: removed and
         // inserted again, which puts it at the end of its hash chain.
@@ -242,6 +247,7 @@ extension ConnectionTracker {
             conns[i].tcp.reassembling = true
         }
         statistics.tcpConnectionsCreated += 1
+        announce(slot)
         return slot
     }
 

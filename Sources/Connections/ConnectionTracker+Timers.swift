@@ -75,6 +75,9 @@ extension ConnectionTracker {
             removeConnection(slot, reason: .tcpReset)
 
         case .tcpClose:
+            // `Connection::DeleteTimer`: the connection (not the analyzer) is
+            // still marked active, so it reports a timeout first.
+            conns[i].event(.timeout, &ctx)
             removeConnection(slot, reason: .tcpClose)
         }
     }

@@ -38,6 +38,7 @@ extension ConnectionTracker {
         udpTable[key] = slot
         udpOrder.insert(key)
         statistics.udpConnectionsCreated += 1
+        announce(slot)
         return slot
     }
 }

@@ -30,6 +30,13 @@ public struct ConnectionStatistics: Sendable, Hashable {
 /// Every call appends ordered records to the caller's `ConnectionOutputBuffer`
 /// (see `ConnectionOutput` for the contract). No globals: every tracker is
 /// independent.
+///
+/// Sharding note: the reference flushes leftover connections in the order of
+/// its single TCP (compressor) and UDP dictionaries. A tracker models the order
+/// of its own tables, so a one-shard run reproduces the reference exactly; a
+/// sharded engine has to merge the shards' flush records into that global
+/// order itself (e.g. by replaying every shard's table inserts/removals, in
+/// packet order, into one `ReferenceDictionary`).
 public struct ConnectionTracker {
     var ctx: TrackerContext
     var conns: [Connection] = []
@@ -123,6 +130,13 @@ public struct ConnectionTracker {
         conns[Int(s)] = c
         statistics.liveConnections += 1
         return s
+    }
+
+    /// The `.connectionCreated` record of a new full connection.
+    func announce(_ slot: Int32) {
+        let c = conns[Int(slot)]
+        ctx.out.append(.connectionCreated(ConnectionCreated(
+            slot: c.connectionSlot, id: c.id, hasRPCAnalyzer: c.hasRPC, time: ctx.networkTime)))
     }
 
     /// `NetSessions::Remove`: analyzers finish (`.connectionRemoving`), then

@@ -19,9 +19,12 @@ struct ReassemblyBuffer: Sendable {
         @inlinable var size: Int64 { upper - seq }
     }
 
-    private(set) var blocks: [Block] = []
+    /// Blocks in `slots[head...]`; removing from the front only advances `head`.
+    private var slots: [Block] = []
+    private var head = 0
     private var storage: [UInt8] = []
-    private var liveBytes = 0
+    /// Bytes referenced by the blocks.
+    private(set) var liveBytes = 0
 
     /// `last_reassem_seq`: everything below has been delivered or skipped.
     var lastReassemSeq: Int64 = 1
@@ -33,25 +36,28 @@ struct ReassemblyBuffer: Sendable {
     /// Incremented for each `DataSent` call (see `Block.generation`).
     var generation: UInt32 = 0
 
-    @inlinable var hasBlocks: Bool { !blocks.isEmpty }
-    @inlinable var count: Int { blocks.count }
+    @inlinable var hasBlocks: Bool { head < slots.count }
+    @inlinable var count: Int { slots.count - head }
+    @inlinable subscript(i: Int) -> Block { slots[head + i] }
+    @inlinable var first: Block? { hasBlocks ? slots[head] : nil }
+    @inlinable var last: Block? { hasBlocks ? slots[slots.count - 1] : nil }
 
     /// `NumUndeliveredBytes`: from the delivery point to the top of the last block.
     var undeliveredBytes: Int64 {
-        guard let last = blocks.last else { return 0 }
+        guard let last else { return 0 }
         return last.upper - lastReassemSeq
     }
 
     /// Bytes held in blocks below the delivery point (delivered, awaiting ACK).
     var awaitingAckBytes: Int64 {
         var total: Int64 = 0
-        for b in blocks where b.upper <= lastReassemSeq { total += b.size }
+        for i in head ..< slots.count where slots[i].upper <= lastReassemSeq { total += slots[i].size }
         return total
     }
 
     /// The bytes of block `i`.
     func withBytes<R>(ofBlock i: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
-        let b = blocks[i]
+        let b = self[i]
         return storage.withUnsafeBytes { raw in
             body(UnsafeRawBufferPointer(rebasing: raw[b.offset ..< b.offset + Int(b.size)]))
         }
@@ -62,43 +68,47 @@ struct ReassemblyBuffer: Sendable {
         let offset = storage.count
         storage.append(contentsOf: data)
         liveBytes += data.count
-        blocks.insert(Block(seq: seq, upper: seq + Int64(data.count), offset: offset,
-                            generation: generation, packetOffset: packetOffset), at: i)
+        slots.insert(Block(seq: seq, upper: seq + Int64(data.count), offset: offset,
+                           generation: generation, packetOffset: packetOffset), at: head + i)
     }
 
     /// Removes the first block.
     mutating func removeFirst() {
-        let b = blocks.removeFirst()
-        liveBytes -= Int(b.size)
+        liveBytes -= Int(slots[head].size)
+        head += 1
         reclaimIfNeeded()
     }
 
     /// Drops every block (`ClearBlocks`).
     mutating func clear() {
-        blocks.removeAll(keepingCapacity: true)
+        slots.removeAll(keepingCapacity: true)
+        head = 0
         storage.removeAll(keepingCapacity: true)
         liveBytes = 0
     }
 
     /// Resets the arena when empty; compacts it when mostly dead.
     private mutating func reclaimIfNeeded() {
-        if blocks.isEmpty {
-            storage.removeAll(keepingCapacity: true)
-            liveBytes = 0
+        if !hasBlocks {
+            clear()
             return
+        }
+        if head > 64 && head * 2 > slots.count {
+            slots.removeFirst(head)
+            head = 0
         }
         guard storage.count > 256 * 1024, liveBytes * 2 < storage.count else { return }
         // Move live bytes down in offset order; blocks keep their seq order.
-        let order = blocks.indices.sorted { blocks[$0].offset < blocks[$1].offset }
+        let order = (head ..< slots.count).sorted { slots[$0].offset < slots[$1].offset }
         var write = 0
         storage.withUnsafeMutableBytes { raw in
             for i in order {
-                let b = blocks[i]
+                let b = slots[i]
                 let n = Int(b.size)
                 if b.offset != write, n > 0 {
                     (raw.baseAddress! + write).copyMemory(from: raw.baseAddress! + b.offset, byteCount: n)
                 }
-                blocks[i].offset = write
+                slots[i].offset = write
                 write += n
             }
         }
@@ -109,10 +119,10 @@ struct ReassemblyBuffer: Sendable {
 extension ReassemblyBuffer {
     /// Index of the first block whose upper end lies above `seq`.
     func firstBlock(endingAbove seq: Int64) -> Int {
-        var lo = 0, hi = blocks.count
+        var lo = 0, hi = count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if blocks[mid].upper <= seq { lo = mid + 1 } else { hi = mid }
+            if self[mid].upper <= seq { lo = mid + 1 } else { hi = mid }
         }
         return lo
     }
@@ -122,7 +132,7 @@ extension ReassemblyBuffer {
     /// index of the block delivery should start looking at (the reference's
     /// returned block).
     mutating func addAndCheck(seq start: Int64, upper: Int64, data: UnsafeRawBufferPointer, packetOffset: Int) -> Int {
-        if blocks.isEmpty {
+        if !hasBlocks {
             insert(at: 0, seq: start, data: data, packetOffset: packetOffset)
             return 0
         }
@@ -136,23 +146,23 @@ extension ReassemblyBuffer {
         while true {
             let remaining = Int(upper - seq)
             // Appending right after the last block.
-            if seq == blocks[blocks.count - 1].upper {
-                insert(at: blocks.count, seq: seq, data: rest(offset, remaining), packetOffset: packetOffset + offset)
-                return result ?? blocks.count - 1
+            if seq == self[count - 1].upper {
+                insert(at: count, seq: seq, data: rest(offset, remaining), packetOffset: packetOffset + offset)
+                return result ?? count - 1
             }
-            while i + 1 < blocks.count && blocks[i].upper <= seq { i += 1 }
-            if blocks[i].upper <= seq {
+            while i + 1 < count && self[i].upper <= seq { i += 1 }
+            if self[i].upper <= seq {
                 insert(at: i + 1, seq: seq, data: rest(offset, remaining), packetOffset: packetOffset + offset)
                 return result ?? i + 1
             }
-            if upper <= blocks[i].seq {
+            if upper <= self[i].seq {
                 insert(at: i, seq: seq, data: rest(offset, remaining), packetOffset: packetOffset + offset)
                 return result ?? i
             }
             // Overlap with block i.
             var levelResult = i
-            if seq < blocks[i].seq {
-                let prefix = Int(blocks[i].seq - seq)
+            if seq < self[i].seq {
+                let prefix = Int(self[i].seq - seq)
                 insert(at: i, seq: seq, data: rest(offset, prefix), packetOffset: packetOffset + offset)
                 levelResult = i
                 if result == nil { result = i }
@@ -160,7 +170,7 @@ extension ReassemblyBuffer {
                 seq += Int64(prefix)
                 offset += prefix
             }
-            let overlap = min(upper - seq, blocks[i].upper - seq)
+            let overlap = min(upper - seq, self[i].upper - seq)
             if overlap < upper - seq {
                 // The remainder lies beyond block i: continue from there.
                 seq += overlap
@@ -175,12 +185,13 @@ extension ReassemblyBuffer {
     /// `limit` delivered bytes wait for an ACK; keeps at least one block.
     /// Returns the number of bytes dropped.
     mutating func dropAwaitingAck(above limit: Int64, maxBlocks: Int) -> Int64 {
+        // Cheap exit: everything held is within both limits.
+        guard Int64(liveBytes) > limit || count > maxBlocks else { return 0 }
         var awaiting = awaitingAckBytes
         var dropped: Int64 = 0
-        while blocks.count > 1, blocks[0].upper <= lastReassemSeq,
-              awaiting > limit || blocks.count > maxBlocks {
-            awaiting -= blocks[0].size
-            dropped += blocks[0].size
+        while count > 1, self[0].upper <= lastReassemSeq, awaiting > limit || count > maxBlocks {
+            awaiting -= self[0].size
+            dropped += self[0].size
             removeFirst()
         }
         return dropped

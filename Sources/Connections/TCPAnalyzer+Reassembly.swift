@@ -62,7 +62,7 @@ extension Connection {
         var i = tcp[isOrig].reassembly.firstBlock(endingAbove: seq)
         let peerActive = tcp[!isOrig].hasDoneSomething
         while i < tcp[isOrig].reassembly.count {
-            let b = tcp[isOrig].reassembly.blocks[i]
+            let b = tcp[isOrig].reassembly[i]
             if upper <= b.seq { break }
             let from = max(seq, b.seq), to = min(upper, b.upper)
             let n = Int(to - from)
@@ -88,13 +88,13 @@ extension Connection {
     /// `BlockInserted`: if the block fills the hole at the delivery point,
     /// deliver it and every block that follows contiguously.
     mutating func blockInserted(isOrig: Bool, startingAt start: Int, _ ctx: inout TrackerContext) {
-        let startBlock = tcp[isOrig].reassembly.blocks[start]
+        let startBlock = tcp[isOrig].reassembly[start]
         let lrs = tcp[isOrig].reassembly.lastReassemSeq
         guard startBlock.seq <= lrs && startBlock.upper > lrs else { return }
         var i = start
         while i < tcp[isOrig].reassembly.count,
-              tcp[isOrig].reassembly.blocks[i].seq <= tcp[isOrig].reassembly.lastReassemSeq {
-            let b = tcp[isOrig].reassembly.blocks[i]
+              tcp[isOrig].reassembly[i].seq <= tcp[isOrig].reassembly.lastReassemSeq {
+            let b = tcp[isOrig].reassembly[i]
             if b.seq == tcp[isOrig].reassembly.lastReassemSeq {
                 tcp[isOrig].reassembly.lastReassemSeq += b.size
                 deliverBlock(isOrig: isOrig, index: i, &ctx)
@@ -115,7 +115,7 @@ extension Connection {
     func deliverBlock(isOrig: Bool, index: Int, _ ctx: inout TrackerContext) {
         let rs = tcp[isOrig].reassembly
         guard !rs.skipDeliveries else { return }
-        let b = rs.blocks[index]
+        let b = rs[index]
         let bytes: PayloadBytes
         if let payload = ctx.currentPayload, b.generation == rs.generation {
             // Created from the packet being processed: point into it.
@@ -133,15 +133,15 @@ extension Connection {
     mutating func trimToSeq(isOrig: Bool, _ seq: Int64, _ ctx: inout TrackerContext) -> Int64 {
         var missing: Int64 = 0
         let lrs = tcp[isOrig].reassembly.lastReassemSeq
-        if let first = tcp[isOrig].reassembly.blocks.first {
+        if let first = tcp[isOrig].reassembly.first {
             if first.seq > lrs { missing += first.seq - lrs }  // an initial hole
         } else if seq > lrs {
             missing += seq - lrs  // trimming data never seen
         }
         if seq > lrs { undelivered(isOrig: isOrig, upTo: seq, &ctx) }
 
-        while let first = tcp[isOrig].reassembly.blocks.first, first.upper <= seq {
-            let nextSeq: Int64? = tcp[isOrig].reassembly.count > 1 ? tcp[isOrig].reassembly.blocks[1].seq : nil
+        while let first = tcp[isOrig].reassembly.first, first.upper <= seq {
+            let nextSeq: Int64? = tcp[isOrig].reassembly.count > 1 ? tcp[isOrig].reassembly[1].seq : nil
             if let next = nextSeq, next <= seq {
                 if first.upper != next { missing += next - first.upper }
             } else if first.upper != seq && first.upper != seq - 1 {
@@ -150,7 +150,7 @@ extension Connection {
             }
             tcp[isOrig].reassembly.removeFirst()
         }
-        if let first = tcp[isOrig].reassembly.blocks.first,
+        if let first = tcp[isOrig].reassembly.first,
            first.seq == tcp[isOrig].reassembly.lastReassemSeq {
             // Skipping undeliverable data may have made this block deliverable.
             blockInserted(isOrig: isOrig, startingAt: 0, &ctx)

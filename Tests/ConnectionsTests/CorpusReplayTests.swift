@@ -53,4 +53,20 @@ final class CorpusReplayTests: XCTestCase {
         }
         XCTAssertGreaterThan(compared, 300)
     }
+
+    /// SEMANTICS-CONN §2.7's example: RPC-expiry removals first (start order),
+    /// then the TCP connections in the compressor table's hash order.
+    func testRPCInfoClientFlushOrder() throws {
+        let nochecksum = try CorpusReplay(corpus: "rpcbind-rpcinfo-client", checksums: false)
+        let ports = nochecksum.connLines.map { line -> String in
+            let f = line.split(separator: " ")
+            return "\(f[7]) \(f[5])"
+        }
+        XCTAssertEqual(ports, ["udp 670", "udp 672", "udp 674", "udp 676", "udp 678"]
+            + [680, 669, 670, 679, 678, 672, 671, 673, 677, 674, 675, 668, 676].map { "tcp \($0)" })
+        // Default mode: the 13 attempt timers (SYN time + 5) come before the UDP expiries.
+        let defaultMode = try CorpusReplay(corpus: "rpcbind-rpcinfo-client", checksums: true)
+        XCTAssertEqual(defaultMode.connLines.map { $0.split(separator: " ")[7] },
+                       Array(repeating: "tcp", count: 13) + Array(repeating: "udp", count: 5))
+    }
 }
