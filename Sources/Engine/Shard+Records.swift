@@ -10,6 +10,9 @@ extension Shard {
     func drainConnectionOutput(into batch: RecordBatch) {
         for record in connectionOutput.records {
             switch record {
+            case .connectionCreated(let created):
+                if created.hasRPCAnalyzer { attachAnalyzer(created) }
+
             case .weird(let weird):
                 var summary: ConnectionSummary? = nil
                 if case .connection(let id, let slot?) = weird.scope {
@@ -67,13 +70,22 @@ extension Shard {
 
     // MARK: - RPC analyzers
 
-    func deliverUDP(_ payload: PayloadRecord, into batch: RecordBatch) {
-        guard let summary = tracker.summary(of: payload.slot) else { return }
-        let i = Int(payload.slot.index)
+    /// The analyzer the reference attaches at connection creation by responder
+    /// port: the UDP message path or the TCP record-marking stream path.
+    func attachAnalyzer(_ created: ConnectionCreated) {
+        let i = Int(created.slot.index)
         growAnalyzerTables(to: i)
-        if udpAnalyzers[i] == nil {
-            udpAnalyzers[i] = PortmapUDPAnalyzer(connection: summary.id, configuration: rpcConfiguration)
+        dropAnalyzers(i)
+        switch created.id.proto {
+        case .udp: udpAnalyzers[i] = PortmapUDPAnalyzer(connection: created.id, configuration: rpcConfiguration)
+        case .tcp: tcpAnalyzers[i] = PortmapTCPAnalyzer(connection: created.id, configuration: rpcConfiguration)
+        case .icmp: break
         }
+    }
+
+    func deliverUDP(_ payload: PayloadRecord, into batch: RecordBatch) {
+        let i = Int(payload.slot.index)
+        guard i < udpAnalyzers.count, udpAnalyzers[i] != nil, let summary = tracker.summary(of: payload.slot) else { return }
         let mark = batch.rpcEvents.count
         udpAnalyzers[i]!.deliver(connectionOutput.bytes(payload.bytes), isOrig: payload.isOriginator,
                                  time: payload.time, into: &batch.rpcEvents)
@@ -81,9 +93,8 @@ extension Shard {
     }
 
     func deliverTCP(_ data: PayloadRecord, into batch: RecordBatch) {
-        guard let summary = tracker.summary(of: data.slot) else { return }
         let i = Int(data.slot.index)
-        ensureTCPAnalyzer(i, id: summary.id)
+        guard i < tcpAnalyzers.count, tcpAnalyzers[i] != nil, let summary = tracker.summary(of: data.slot) else { return }
         let mark = batch.rpcEvents.count
         tcpAnalyzers[i]!.deliverStream(connectionOutput.bytes(data.bytes), isOrig: data.isOriginator,
                                        time: data.time, into: &batch.rpcEvents)
@@ -101,9 +112,7 @@ extension Shard {
             guard i < udpAnalyzers.count, udpAnalyzers[i] != nil else { return }
             udpAnalyzers[i]!.connectionRemoved(time: removal.time, into: &batch.rpcEvents)
         case .tcp:
-            // The reference's analyzer exists from connection creation; ours may not
-            // have been needed yet, and a fresh one answers exactly as that one would.
-            ensureTCPAnalyzer(i, id: removal.summary.id)
+            guard i < tcpAnalyzers.count, tcpAnalyzers[i] != nil else { return }
             tcpAnalyzers[i]!.connectionFinished(
                 originatorClosed: removal.originatorIsOrWasClosed,
                 originatorSentData: removal.summary.originator.size > 0,
@@ -124,13 +133,6 @@ extension Shard {
             if let slot, case .weird = event.kind { tracker.noteWeird(on: slot) }
             batch.append(.rpcEvent(index: index, connection: connection), time: event.time)
             index += 1
-        }
-    }
-
-    func ensureTCPAnalyzer(_ i: Int, id: ConnectionID) {
-        growAnalyzerTables(to: i)
-        if tcpAnalyzers[i] == nil {
-            tcpAnalyzers[i] = PortmapTCPAnalyzer(connection: id, configuration: rpcConfiguration)
         }
     }
 

@@ -15,8 +15,8 @@ final class Shard {
     let rpcConfiguration: RPCConfiguration
     /// The connection layer's records for the current step (reused).
     let connectionOutput = ConnectionOutputBuffer()
-    /// RPC analyzers by connection slot (`ConnectionSlot.index`); created when a
-    /// connection first needs one and dropped at `connection_state_remove`.
+    /// RPC analyzers by connection slot (`ConnectionSlot.index`); attached at
+    /// `.connectionCreated` and dropped at `connection_state_remove`.
     /// Two arrays of optionals (rather than one enum) so an analyzer is mutated in
     /// place without copying its call table.
     var udpAnalyzers: [PortmapUDPAnalyzer?] = []
