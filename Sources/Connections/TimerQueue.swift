@@ -50,7 +50,9 @@ struct TimerQueue: Sendable {
 
     var isEmpty: Bool { heap.isEmpty }
     var count: Int { heap.count }
-    var top: ScheduledTimer? { heap.first }
+    /// Read once per packet: subscripting instead of `first`, which an unoptimized
+    /// build calls as an unspecialized generic that allocates on every call.
+    var top: ScheduledTimer? { heap.isEmpty ? nil : heap[0] }
 
     mutating func add(_ kind: TimerKind, at time: Double, slot: Int32, incarnation: UInt32, epoch: UInt32) {
         let timer = ScheduledTimer(time: time, order: nextOrder, kind: kind, slot: slot,
