@@ -85,7 +85,8 @@ targets.append(.target(
     dependencies: ["CaptureIO", "PacketDecoding", "Connections", "SunRPC", "Portmapper", "Policy"]))
 targets.append(.testTarget(
     name: "EngineTests",
-    dependencies: ["Engine", "CaptureIO", "PacketDecoding", "Connections", "Policy", "GoldenDiff"]))
+    dependencies: ["Engine", "CaptureIO", "PacketDecoding", "Connections", "Policy", "GoldenDiff",
+                   "PacketDecodingAllocationCounter"]))
 for target in targets where target.name == "rpcreplay" {
     target.dependencies.append("Engine")
     target.dependencies.append("Policy")
