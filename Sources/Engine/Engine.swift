@@ -27,10 +27,14 @@ public struct EngineReport: Sendable {
 /// by side. The loop is single-threaded today: the dispatcher hands each packet to
 /// its owning shard and a clock tick to every other one, and the merge orders the
 /// shards' batches by `RecordTag`; running shards on their own threads only changes
-/// who calls them. (With more than one shard, timers of different shards firing at
-/// the same packet and the end-of-trace flush are ordered by shard, not by the
-/// reference's global timer queue and hash tables: `shardCount > 1` is not offered
-/// by the CLI yet.)
+/// who calls them.
+///
+/// With one shard the output is the reference's, order included. With more, every
+/// log holds the same lines (`ShardedEngineTests`), but three orders that the
+/// reference takes from global structures are per shard: timers of different
+/// shards firing at the same packet, pending-SYN expiries of other shards (before
+/// the owner's), and the end-of-trace flush (each shard's hash order in turn). So
+/// the CLI does not offer `--shards` yet.
 public final class Engine {
     public let configuration: EngineConfiguration
 

@@ -7,10 +7,13 @@ import Portmapper
 public enum RecordPhase: UInt8, Sendable, Comparable {
     /// Timers fired by the packet's advance of network time.
     case clock = 0
+    /// Pending-SYN expiry run by a TCP packet of another shard's flow (the
+    /// reference's single compressor expires before the packet's lookup).
+    case expiry = 1
     /// Intake, connection layer and RPC analysis of the packet.
-    case packet = 1
+    case packet = 2
     /// The end-of-trace flush (SEMANTICS-CONN §2.7).
-    case flush = 2
+    case flush = 3
 
     public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 }

@@ -37,7 +37,7 @@ final class Shard {
         tracker.advanceClock(to: packet.time, into: connectionOutput)
         drainConnectionOutput(into: batch)
         if packet.reachesTCPLookup {
-            batch.enter(.packet)
+            batch.enter(.expiry)
             connectionOutput.removeAll()
             tracker.expirePendingSYNs(at: packet.time, into: connectionOutput)
             drainConnectionOutput(into: batch)
