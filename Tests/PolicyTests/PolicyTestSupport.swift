@@ -2,6 +2,9 @@ import PacketDecoding
 import XCTest
 @testable import Policy
 
+/// PacketDecoding and Policy both export a `WeirdScope`; these tests mean the policy's.
+typealias WeirdScope = Policy.WeirdScope
+
 /// Hand-made event sequences for the policy unit tests.
 enum Fixture {
     static let client = IPv4Address(10, 0, 0, 1)
