@@ -34,13 +34,22 @@ var targets: [Target] = [
     .target(name: "CaptureIO", dependencies: ["CPcap", "CZstd", "CShims"]),
     // Stage 2: link/IP/UDP/TCP decoding, checksums, fragments, flow keys.
     .target(name: "PacketDecoding", dependencies: ["CaptureIO", "CShims"]),
+    // Reference hash-table order model (glibc random, H3, Bro Dictionary) for flush/service/DUMP order.
+    .target(name: "HashOrder"),
+    // Stage 2b: connection tables, UDP/TCP endpoint state, TCP reassembly, timers on
+    // network time, conn.log summaries.
+    .target(name: "Connections", dependencies: ["PacketDecoding", "CaptureIO", "HashOrder"]),
     // Stage 3: ONC RPC message paths (XDR, record marking, call tables) and the portmapper program.
     .target(name: "SunRPC", dependencies: ["PacketDecoding"]),
     .target(name: "Portmapper", dependencies: ["SunRPC"]),
+    // Stage 4: portmapper / weird / notice policy, configuration tables, log writers.
+    // Yams (libyaml) reads `--config` files: its nodes carry line numbers for error messages.
+    .target(
+        name: "Policy",
+        dependencies: ["PacketDecoding", "SunRPC", "Portmapper", "HashOrder", .product(name: "Yams", package: "Yams")],
+        exclude: ["README.md"]),
     // Golden-log comparison (GOLDEN.md rules) used by `rpcreplay diff` and the tests.
     .target(name: "GoldenDiff"),
-    // Reference hash-table order model (glibc random, H3, Bro Dictionary) for flush/service/DUMP order.
-    .target(name: "HashOrder"),
 
     // Command-line tool.
     .executableTarget(
@@ -51,32 +60,19 @@ var targets: [Target] = [
         ]),
 
     .testTarget(name: "CaptureIOTests", dependencies: ["CaptureIO", "CPcap", "CZstd", "CBaselines"]),
-    .testTarget(name: "GoldenDiffTests", dependencies: ["GoldenDiff"]),
-    .testTarget(name: "CLITests", dependencies: ["CaptureIO", "CPcap", "CZstd"]),
-    .testTarget(name: "HashOrderTests", dependencies: ["HashOrder"]),
     .testTarget(
         name: "PacketDecodingTests",
         dependencies: ["PacketDecoding", "CaptureIO", "CPcap", "PacketDecodingAllocationCounter"]),
     // Test-only malloc counter proving the decoding hot path does not allocate.
     .target(name: "PacketDecodingAllocationCounter", path: "Tests/PacketDecodingAllocationCounter"),
+    .testTarget(name: "HashOrderTests", dependencies: ["HashOrder"]),
+    .testTarget(name: "ConnectionsTests", dependencies: ["Connections", "PacketDecoding", "CaptureIO"]),
     .testTarget(name: "SunRPCTests", dependencies: ["SunRPC", "PacketDecoding"]),
     .testTarget(name: "PortmapperTests", dependencies: ["Portmapper", "SunRPC", "PacketDecoding", "CaptureIO"]),
-]
-
-// Stage 5: portmapper / weird / notice policy, configuration tables, log writers.
-// Yams (libyaml) reads `--config` files: its nodes carry line numbers for error messages.
-targets += [
-    .target(
-        name: "Policy",
-        dependencies: ["PacketDecoding", "SunRPC", "Portmapper", "HashOrder", .product(name: "Yams", package: "Yams")],
-        exclude: ["README.md"]),
     .testTarget(name: "PolicyTests", dependencies: ["Policy", "PacketDecoding", "SunRPC", "Portmapper"]),
+    .testTarget(name: "GoldenDiffTests", dependencies: ["GoldenDiff"]),
+    .testTarget(name: "CLITests", dependencies: ["CaptureIO", "CPcap", "CZstd"]),
 ]
-
-// Connection layer: connection tables, UDP/TCP endpoint state, TCP reassembly,
-// timers on network time, conn.log summaries.
-targets.append(.target(name: "Connections", dependencies: ["PacketDecoding", "CaptureIO", "HashOrder"]))
-targets.append(.testTarget(name: "ConnectionsTests", dependencies: ["Connections", "PacketDecoding", "CaptureIO"]))
 
 // Stage 6: the engine (reader -> dispatcher -> shards -> merge -> policy -> writers) and
 // the `replay` command built on it.

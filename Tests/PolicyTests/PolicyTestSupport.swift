@@ -2,6 +2,9 @@ import PacketDecoding
 import XCTest
 @testable import Policy
 
+/// PacketDecoding and Policy both export a `WeirdScope`; these tests mean the policy's.
+typealias WeirdScope = Policy.WeirdScope
+
 /// Hand-made event sequences for the policy unit tests.
 enum Fixture {
     static let client = IPv4Address(10, 0, 0, 1)
@@ -44,7 +47,7 @@ extension PolicyEngine {
     }
 
     @discardableResult
-    func weird(at time: Double, _ name: String, addl: String = "", _ scope: Policy.WeirdScope) -> PolicyOutput {
+    func weird(at time: Double, _ name: String, addl: String = "", _ scope: WeirdScope) -> PolicyOutput {
         process([.weird(time: time, event: WeirdEvent(name: name, addl: addl, scope: scope))])
         return takeOutput()
     }

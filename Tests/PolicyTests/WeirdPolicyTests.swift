@@ -94,7 +94,7 @@ final class WeirdPolicyTests: XCTestCase {
     /// Flow weirds: `SRC -> DST` id, notice without connection fields, PER_ORIG bookkeeping.
     func testFlowWeirdFormat() {
         let engine = PolicyEngine()
-        let scope = Policy.WeirdScope.flow(source: IPv4Address(172, 20, 19, 7), destination: IPv4Address(172, 16, 9, 4))
+        let scope = WeirdScope.flow(source: IPv4Address(172, 20, 19, 7), destination: IPv4Address(172, 16, 9, 4))
         let out = engine.weird(at: 1, "excessively_small_fragment", scope)
         XCTAssertEqual(out.weirdLines, ["1.000000 172.20.19.7 -> 172.16.9.4: excessively_small_fragment"])
         XCTAssertEqual(out.notices.map(ReferenceLogLines.notice),
