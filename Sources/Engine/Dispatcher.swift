@@ -45,6 +45,8 @@ final class Dispatcher {
     let filter: BPFFilter
     let decoder: PacketDecoder
     let shardCount: Int
+    /// The last link type found acceptable (traces rarely mix link types).
+    private var acceptedLinkType: LinkType? = nil
     private(set) var packetsRead: UInt64 = 0
     private(set) var packetsMatched: UInt64 = 0
 
@@ -67,6 +69,14 @@ final class Dispatcher {
                 throw .capture(error)
             }
             packetsRead &+= 1
+            // The reference refuses a file of a link type it has no header length
+            // for before reading any packet, whatever the filter would say.
+            if packet.linkType != acceptedLinkType {
+                guard LinkLayer.headerLength(packet.linkType) != nil else {
+                    throw .unknownLinkType(packet.linkType, file: reader.current?.path ?? "")
+                }
+                acceptedLinkType = packet.linkType
+            }
             guard filter.matches(packet) else { continue }
             packetsMatched &+= 1
             let intake = decoder.decode(packet)
@@ -78,10 +88,7 @@ final class Dispatcher {
                 if shardCount > 1, let key = FlowKey(datagram) {
                     shard = Int(key.dispatchHash % UInt64(shardCount))
                 }
-            case .unknownLinkType(let linkType):
-                let file = reader.current?.path ?? reader.paths.last ?? ""
-                throw .unknownLinkType(linkType, file: file)
-            case .weird, .ignored, .fragmentHeld:
+            case .weird, .ignored, .fragmentHeld, .unknownLinkType:
                 break
             }
             return DispatchedPacket(

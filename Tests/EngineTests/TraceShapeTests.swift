@@ -93,6 +93,29 @@ final class TraceShapeTests: XCTestCase {
         }
     }
 
+    /// A file of a link type the reference refuses ("unknown data link type") stops
+    /// the trace at its first packet, even when the filter would reject the packet;
+    /// an earlier file of the trace is still replayed.
+    func testUnknownLinkTypeStopsTheTrace() throws {
+        let scratch = try EngineTestSupport.temporaryDirectory(for: self)
+        let wireless = scratch.appendingPathComponent("wireless.pcap").path
+        let writer = try PcapWriter(path: wireless, linkType: LinkType(rawValue: 105))  // IEEE 802.11
+        let frame = [UInt8](repeating: 0, count: 60)
+        try frame.withUnsafeBytes { try writer.write(timestamp: CaptureTimestamp(seconds: 2_000_000_000, nanoseconds: 0),
+                                                      wireLength: 60, bytes: $0) }
+        try writer.close()
+        let output = scratch.appendingPathComponent("out")
+        let run = try EngineTestSupport.replay([try EngineTestSupport.trace("rpcbind-bad-ports"), wireless],
+                                               mode: "nochecksum", into: output)
+        guard case .unknownLinkType(let linkType, let file)? = run.report.failure else {
+            return XCTFail("expected an unknown-link-type failure, got \(String(describing: run.report.failure))")
+        }
+        XCTAssertEqual(linkType.rawValue, 105)
+        XCTAssertEqual(file, wireless)
+        XCTAssertEqual(try EngineTestSupport.lines(output.appendingPathComponent("conn.log")).count, 1,
+                       "the first file's connection is flushed")
+    }
+
     /// Byte order, timestamp precision, pcapng and multi-frame zstd forms of a corpus
     /// give that corpus's goldens.
     func testIntactVariantsGiveTheirCorpusGoldens() throws {
