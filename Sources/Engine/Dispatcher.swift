@@ -46,9 +46,9 @@ final class Dispatcher {
     let decoder: PacketDecoder
     let shardCount: Int
     /// The last link type found acceptable (traces rarely mix link types).
-    private var acceptedLinkType: LinkType? = nil
-    private(set) var packetsRead: UInt64 = 0
-    private(set) var packetsMatched: UInt64 = 0
+    @exclusivity(unchecked) private var acceptedLinkType: LinkType? = nil
+    @exclusivity(unchecked) private(set) var packetsRead: UInt64 = 0
+    @exclusivity(unchecked) private(set) var packetsMatched: UInt64 = 0
 
     init(reader: TraceReader, filter: BPFFilter, decoder: PacketDecoder, shardCount: Int) {
         self.reader = reader

@@ -69,15 +69,17 @@ public struct EngineRecord: Sendable {
 /// What one shard produced for one packet (or for the flush): records in dispatch
 /// order and the RPC events they refer to. Reused from packet to packet: clearing
 /// keeps the storage, so steady state allocates nothing.
+///
+/// Owned by one shard's thread at a time; its storage skips dynamic exclusivity checks.
 public final class RecordBatch {
-    public private(set) var records: [EngineRecord] = []
+    @exclusivity(unchecked) public private(set) var records: [EngineRecord] = []
     /// RPC/portmapper events referenced by `.rpcEvent` records (DUMP lists live in
     /// its `payloadWords`).
-    public var rpcEvents = PortmapEventBuffer()
+    @exclusivity(unchecked) public var rpcEvents = PortmapEventBuffer()
     /// Packet sequence the next records are tagged with.
-    var sequence: UInt64 = 0
-    var phase: RecordPhase = .clock
-    var nextOrder: UInt32 = 0
+    @exclusivity(unchecked) var sequence: UInt64 = 0
+    @exclusivity(unchecked) var phase: RecordPhase = .clock
+    @exclusivity(unchecked) var nextOrder: UInt32 = 0
 
     public init() {
         records.reserveCapacity(64)

@@ -27,18 +27,19 @@ public struct OutputStatistics: Sendable, Equatable {
 ///
 /// Like the reference's event queue, everything one packet raised is drained
 /// together; events raised by script handlers (`pm_bad_port` → `conn_weird_addl
-/// bad_pm_port`) go behind all of them (SEMANTICS-RPC §2.3).
+/// bad_pm_port`) go behind all of them (SEMANTICS-RPC §2.3). Confined to the
+/// engine's thread, never re-entered: its state skips dynamic exclusivity checks.
 final class PolicyStage<Sink: EngineSink> {
     let policy: PolicyEngine
     let sink: Sink
     let recordEvents: Bool
-    private(set) var statistics = OutputStatistics()
+    @exclusivity(unchecked) private(set) var statistics = OutputStatistics()
     /// Events the scripts raise from handlers of this packet's events, dispatched last.
-    private var handlerEvents: [(time: Double, connection: PolicyConnection, id: ConnectionID, port: UInt32)] = []
+    @exclusivity(unchecked) private var handlerEvents: [(time: Double, connection: PolicyConnection, id: ConnectionID, port: UInt32)] = []
     /// Summaries of removed connections waiting for the policy's annotation, in order.
-    private var pendingLines: [(token: UInt64, summary: ConnectionSummary)] = []
-    private var pendingHead = 0
-    private var nextToken: UInt64 = 0
+    @exclusivity(unchecked) private var pendingLines: [(token: UInt64, summary: ConnectionSummary)] = []
+    @exclusivity(unchecked) private var pendingHead = 0
+    @exclusivity(unchecked) private var nextToken: UInt64 = 0
 
     init(configuration: PolicyConfiguration, sink: Sink, recordEvents: Bool) {
         // The engine itself queues `bad_pm_port` behind the packet's events (and
