@@ -84,8 +84,8 @@ struct ReplayCommand: ParsableCommand {
             printError(error.description)
             throw ExitCode(1)
         }
-        for file in files where FileManagerless.sameFileAsOutput(file, directory: outputDirectory) {
-            printError("\(file) is inside the output directory's log names; refusing to overwrite it")
+        for file in files where OutputOverlap.isLogFile(file, in: outputDirectory) {
+            printError("\(file) is one of the logs replay would write in \(outputDirectory); refusing to overwrite an input")
             throw ExitCode(1)
         }
         let sink: LogDirectorySink
@@ -134,12 +134,12 @@ func writeStandardErrorLine(_ text: String) {
     }
 }
 
-/// Output-over-input guard without Foundation: a log file name in DIR that is
-/// one of the inputs would be truncated while memory-mapped.
-enum FileManagerless {
+/// Output-over-input guard: an input that is one of the log files replay writes
+/// would be truncated while it is still memory-mapped (SIGBUS).
+enum OutputOverlap {
     static let logNames = ["conn", "weird", "notice", "alarm", "events"].flatMap { [$0 + ".log", $0 + ".jsonl"] }
 
-    static func sameFileAsOutput(_ input: String, directory: String) -> Bool {
+    static func isLogFile(_ input: String, in directory: String) -> Bool {
         logNames.contains { sameFile(input, directory + "/" + $0) }
     }
 }

@@ -84,6 +84,17 @@ final class ReplayCommandTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains(missing), result.stderr)
     }
 
+    func testRefusesToOverwriteAnInput() throws {
+        let scratch = try EngineTestSupport.temporaryDirectory(for: self)
+        let input = scratch.appendingPathComponent("conn.log")
+        try FileManager.default.copyItem(atPath: try EngineTestSupport.trace("rpcbind-bad-ports"), toPath: input.path)
+        let before = try EngineTestSupport.bytes(input)
+        let result = try EngineTestSupport.rpcreplay(["replay", "--out", scratch.path, input.path])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.contains("refusing to overwrite an input"), result.stderr)
+        XCTAssertEqual(try EngineTestSupport.bytes(input), before)
+    }
+
     func testFilterOptionAndBadFilter() throws {
         let scratch = try EngineTestSupport.temporaryDirectory(for: self)
         let trace = try EngineTestSupport.trace("rpcbind-rpcinfo-client")
