@@ -68,6 +68,15 @@ extension Shard {
         return summary
     }
 
+    /// The record RPC events of connection `id` carry: the tracker's current one
+    /// (state after the packet), or the bare id should the slot hold another
+    /// connection by the time its records are drained.
+    func eventSummary(_ slot: ConnectionSlot, id: ConnectionID) -> ConnectionSummary {
+        liveSummary(slot, id: id) ?? ConnectionSummary(
+            id: id, startTime: 0, duration: 0,
+            originator: EndpointSummary(size: 0, rawState: 0), responder: EndpointSummary(size: 0, rawState: 0))
+    }
+
     // MARK: - RPC analyzers
 
     /// The analyzer the reference attaches at connection creation by responder
@@ -85,7 +94,8 @@ extension Shard {
 
     func deliverUDP(_ payload: PayloadRecord, into batch: RecordBatch) {
         let i = Int(payload.slot.index)
-        guard i < udpAnalyzers.count, udpAnalyzers[i] != nil, let summary = tracker.summary(of: payload.slot) else { return }
+        guard i < udpAnalyzers.count, let id = udpAnalyzers[i]?.connection else { return }
+        let summary = eventSummary(payload.slot, id: id)
         let mark = batch.rpcEvents.count
         udpAnalyzers[i]!.deliver(connectionOutput.bytes(payload.bytes), isOrig: payload.isOriginator,
                                  time: payload.time, into: &batch.rpcEvents)
@@ -94,7 +104,8 @@ extension Shard {
 
     func deliverTCP(_ data: PayloadRecord, into batch: RecordBatch) {
         let i = Int(data.slot.index)
-        guard i < tcpAnalyzers.count, tcpAnalyzers[i] != nil, let summary = tracker.summary(of: data.slot) else { return }
+        guard i < tcpAnalyzers.count, let id = tcpAnalyzers[i]?.connection else { return }
+        let summary = eventSummary(data.slot, id: id)
         let mark = batch.rpcEvents.count
         tcpAnalyzers[i]!.deliverStream(connectionOutput.bytes(data.bytes), isOrig: data.isOriginator,
                                        time: data.time, into: &batch.rpcEvents)
