@@ -72,6 +72,10 @@ var targets: [Target] = [
     .testTarget(name: "PolicyTests", dependencies: ["Policy", "PacketDecoding", "SunRPC", "Portmapper"]),
     .testTarget(name: "GoldenDiffTests", dependencies: ["GoldenDiff"]),
     .testTarget(name: "CLITests", dependencies: ["CaptureIO", "CPcap", "CZstd"]),
+    // Differential test against tshark's rpc.* fields on every corpus (skipped without tshark).
+    .testTarget(
+        name: "RPCDifferentialTests",
+        dependencies: ["CaptureIO", "PacketDecoding", "Connections", "SunRPC", "Portmapper"]),
 ]
 
 // Stage 6: the engine (reader -> dispatcher -> shards -> merge -> policy -> writers) and

@@ -86,11 +86,20 @@ public struct RPCEventBuffer<ProgramEvent: Sendable>: Sendable {
     public var events: [RPCEvent<ProgramEvent>]
     /// Words referenced by program events (their meaning is the program's).
     public var payloadWords: [UInt32]
+    /// Observation hook: the header of every message the analyzers parsed, in
+    /// parse order, filled only while `recordsMessageHeaders` is true (off by
+    /// default, so a normal run appends nothing). See ``RPCMessageHeader``.
+    public var messageHeaders: [RPCMessageHeader]
+    /// Whether the analyzers record ``messageHeaders``.
+    public var recordsMessageHeaders: Bool
 
+    /// - Parameter recordingMessageHeaders: fill ``messageHeaders`` (tests, tracing).
     @inlinable
-    public init() {
+    public init(recordingMessageHeaders: Bool = false) {
         events = []
         payloadWords = []
+        messageHeaders = []
+        recordsMessageHeaders = recordingMessageHeaders
     }
 
     @inlinable public var count: Int { events.count }
@@ -101,11 +110,12 @@ public struct RPCEventBuffer<ProgramEvent: Sendable>: Sendable {
         events.append(RPCEvent(kind, at: stamp))
     }
 
-    /// Drops every event and payload word, keeping the capacity.
+    /// Drops every event, payload word and message header, keeping the capacity.
     @inlinable
     public mutating func removeAll() {
         events.removeAll(keepingCapacity: true)
         payloadWords.removeAll(keepingCapacity: true)
+        messageHeaders.removeAll(keepingCapacity: true)
     }
 
     /// Payload words appended after `mark` are discarded (a parse that stored

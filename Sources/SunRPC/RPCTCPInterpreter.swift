@@ -42,6 +42,11 @@ public struct RPCTCPInterpreter<Program: RPCProgram>: Sendable {
                                 events: inout RPCEventBuffer<Program.Event>,
                                 statistics: inout RPCStatistics) -> Bool {
         let xid = prefix.xid
+        if prefix.flags.contains(.hasCompleteCallHeader) {
+            // A retransmission's own header words are reported, although its
+            // arguments are decoded with the stored call's program/procedure.
+            events.noteCallHeader(prefix, isOrig: isOrig, stamp: stamp)
+        }
         if !isOrig {
             events.append(.weird(.responderRPCCall), at: stamp)
         }
@@ -96,6 +101,10 @@ public struct RPCTCPInterpreter<Program: RPCProgram>: Sendable {
     mutating func interpretReply(xid: UInt32, cursor: inout XDRCursor, isOrig: Bool, stamp: RPCEventStamp,
                                  events: inout RPCEventBuffer<Program.Event>,
                                  statistics: inout RPCStatistics) -> Bool {
+        if events.recordsMessageHeaders {
+            // The table does not change before the lookup below, so this is the call the reply pairs with.
+            events.noteReplyHeader(xid: xid, pairedWith: calls[xid], isOrig: isOrig, stamp: stamp)
+        }
         if isOrig {
             events.append(.weird(.originatorRPCReply), at: stamp)
         }

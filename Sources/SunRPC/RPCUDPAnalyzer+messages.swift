@@ -24,6 +24,7 @@ extension RPCUDPAnalyzer {
         guard prefix.flags.contains(.hasCompleteCallHeader) else {
             throw .outOfBound(field: "RPC_Call:proc", needed: 16, available: payload.count - 8)
         }
+        events.noteCallHeader(prefix, isOrig: isOrig, stamp: stamp)
         var cursor = XDRCursor(payload, offset: 24)
         try cursor.binpacOpaqueAuth()  // credential
         try cursor.binpacOpaqueAuth()  // verifier
@@ -69,6 +70,7 @@ extension RPCUDPAnalyzer {
                                stamp: RPCEventStamp, events: inout RPCEventBuffer<Program.Event>) throws(BinpacException) {
         let xid = prefix.xid
         let call = calls[xid]
+        events.noteReplyHeader(xid: xid, pairedWith: call, isOrig: isOrig, stamp: stamp)
         var cursor = XDRCursor(payload, offset: 8)
         let replyStat = try cursor.binpacWord("RPC_Reply:stat", structureStart: 8)
         let status: RPCStatus

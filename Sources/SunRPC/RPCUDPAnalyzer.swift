@@ -51,6 +51,7 @@ public struct RPCUDPAnalyzer<Program: RPCProgram>: Sendable {
         } catch {
             // Processing starts only after the message parsed, so anything
             // appended belongs to a parse that did not finish: drop it.
+            // (A recorded message header stays: the header itself was read.)
             if events.events.count > eventMark { events.events.removeSubrange(eventMark...) }
             events.truncatePayload(to: payloadMark)
             events.append(.weird(.binpac(error)), at: stamp)
