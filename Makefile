@@ -36,11 +36,16 @@ build: deps
 run: build
 	@./scripts/run-summary.sh $(BIN)
 
+# The XCTest log is kept so `make test` can close with one summary line.
+TEST_LOG := .build/test-output.log
+
 unit-test: deps
 	$(SWIFT) build -c $(CONFIG) --product rpcreplay
-	RPCREPLAY_BIN=$(abspath $(BIN)) $(SWIFT) test
+	@mkdir -p .build
+	set -o pipefail; RPCREPLAY_BIN=$(abspath $(BIN)) $(SWIFT) test --disable-swift-testing 2>&1 | tee $(TEST_LOG)
 
 test: unit-test fuzz-smoke
+	@./scripts/test-summary.sh $(TEST_LOG)
 
 # libFuzzer targets: a separate scratch path so the sanitizer build never
 # invalidates the normal one.
