@@ -1,0 +1,118 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CBaselines
+import CaptureIO
+
+/// One thing `bench` times. Every probe does the whole job from opening the
+/// file to its end, so their times compare directly: the reader pays for its
+/// mmap and page faults, libpcap for its stdio reads, raw zstd for nothing but
+/// decompression.
+enum BenchProbe: Hashable {
+    /// `CaptureReader.next()` until the end, summing caplen.
+    case reader(threads: Int)
+    /// C `pcap_next_ex` loop over the uncompressed stream.
+    case libpcap
+    /// C `ZSTD_decompressStream` of the compressed file, output discarded.
+    case rawZstd
+    /// One word per cache line of the (freshly mapped) uncompressed stream.
+    case memoryWalk
+    /// memcpy of the uncompressed stream through one reader-sized window.
+    case memcpy
+
+    var label: String {
+        switch self {
+        case .reader(let threads): return threads == 1 ? "reader, 1 thread" : "reader, \(threads) threads"
+        case .libpcap: return "libpcap pcap_next_ex loop"
+        case .rawZstd: return "raw libzstd stream"
+        case .memoryWalk: return "memory walk (64 B lines)"
+        case .memcpy: return "memcpy into one window"
+        }
+    }
+}
+
+/// What one run of a probe saw.
+struct BenchSample {
+    var seconds: Double
+    /// Packets delivered (0 for byte-only probes).
+    var packets: UInt64
+    /// Sum of caplen (packet probes only).
+    var capturedBytes: UInt64
+    /// Uncompressed stream bytes processed.
+    var streamBytes: UInt64
+}
+
+/// Seconds on the monotonic clock.
+@inline(__always)
+func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+extension BenchProbe {
+    /// Runs the probe once over `input`.
+    /// - Throws: `BenchFailure` (or the reader's `CaptureError`) if it cannot run.
+    func run(on input: BenchInput, window: UnsafeMutableRawBufferPointer) throws -> BenchSample {
+        switch self {
+        case .reader(let threads): return try Self.readerWalk(input.path, threads: threads)
+        case .libpcap: return try Self.libpcapLoop(input)
+        case .rawZstd: return try Self.rawZstd(input)
+        case .memoryWalk, .memcpy:
+            guard let stream = input.streamPath else { throw BenchFailure("no uncompressed stream") }
+            let start = monotonicSeconds()
+            let file = try MappedFile(path: stream)
+            let sum = self == .memoryWalk
+                ? rr_memory_walk(file.bytes.baseAddress, file.bytes.count)
+                : rr_memcpy_chunks(file.bytes.baseAddress, file.bytes.count, window.baseAddress, window.count)
+            let seconds = monotonicSeconds() - start
+            _ = sum  // rr_* live in another module: the call cannot be dropped
+            return BenchSample(seconds: seconds, packets: 0, capturedBytes: 0, streamBytes: UInt64(file.bytes.count))
+        }
+    }
+
+    /// The walk every consumer of the reader does at least: next() to the end.
+    private static func readerWalk(_ path: String, threads: Int) throws -> BenchSample {
+        var options = ReaderOptions()
+        options.decompressionThreads = threads
+        let start = monotonicSeconds()
+        let reader = try CaptureReader(path: path, options: options)
+        var packets: UInt64 = 0
+        var captured: UInt64 = 0
+        while let packet = try reader.next() {
+            packets &+= 1
+            captured &+= UInt64(truncatingIfNeeded: packet.bytes.count)
+        }
+        let seconds = monotonicSeconds() - start
+        return BenchSample(
+            seconds: seconds, packets: packets, capturedBytes: captured, streamBytes: reader.statistics.streamBytes)
+    }
+
+    private static func libpcapLoop(_ input: BenchInput) throws -> BenchSample {
+        guard let stream = input.streamPath else { throw BenchFailure("no uncompressed stream") }
+        var message = [CChar](repeating: 0, count: 512)
+        let start = monotonicSeconds()
+        let result = rr_pcap_loop(stream, 0, &message, message.count)
+        let seconds = monotonicSeconds() - start
+        guard result.status == 0 else {
+            let text = message.withUnsafeBufferPointer { buffer in
+                String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            }
+            throw BenchFailure("libpcap: " + text)
+        }
+        return BenchSample(
+            seconds: seconds, packets: result.packets, capturedBytes: result.captured_bytes,
+            streamBytes: input.streamBytes)
+    }
+
+    private static func rawZstd(_ input: BenchInput) throws -> BenchSample {
+        let start = monotonicSeconds()
+        let file = try MappedFile(path: input.path)
+        let produced = rr_zstd_decompress(file.bytes.baseAddress, file.bytes.count)
+        let seconds = monotonicSeconds() - start
+        guard produced >= 0 else { throw BenchFailure("raw libzstd: corrupt input") }
+        return BenchSample(seconds: seconds, packets: 0, capturedBytes: 0, streamBytes: UInt64(produced))
+    }
+}
