@@ -61,7 +61,7 @@ bench: build
 # slow to build the first time). Inputs: 128 MiB generated once into TMPDIR.
 benchmarks: build
 	RPCREPLAY_BIN=$(abspath $(BIN)) $(SWIFT) package --package-path Benchmarks \
-	  --scratch-path Benchmarks/.build benchmark
+	  --scratch-path Benchmarks/.build benchmark --no-progress
 
 clean:
 	rm -rf .build $(FUZZ_SCRATCH) rpcreplay-out
