@@ -45,7 +45,7 @@ var targets: [Target] = [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-    .testTarget(name: "CaptureIOTests", dependencies: ["CaptureIO", "CPcap", "CBaselines"]),
+    .testTarget(name: "CaptureIOTests", dependencies: ["CaptureIO", "CPcap", "CZstd", "CBaselines"]),
     .testTarget(name: "GoldenDiffTests", dependencies: ["GoldenDiff"]),
     .testTarget(name: "CLITests", dependencies: ["CaptureIO"]),
 ]

@@ -14,39 +14,70 @@ struct PcapState {
     @usableFromInline init() {}
 }
 
+/// The 24-byte classic pcap file header.
+@usableFromInline
+struct PcapFileHeader: Sendable {
+    static let length = 24
+    @usableFromInline var swapped: Bool
+    @usableFromInline var nanosecond: Bool
+    @usableFromInline var snaplen: UInt32
+    @usableFromInline var linkType: LinkType
+
+    static func isMagic(_ magic: UInt32) -> Bool {
+        magic == 0xA1B2_C3D4 || magic == 0xA1B2_3C4D || magic == 0xD4C3_B2A1 || magic == 0x4D3C_B2A1
+    }
+
+    /// Parses the header at the start of `data`; nil when fewer than 24 bytes or the magic is not pcap's.
+    init?(_ data: UnsafeRawBufferPointer) {
+        guard data.count >= Self.length else { return nil }
+        switch data.loadUnaligned(as: UInt32.self) {
+        case 0xA1B2_C3D4: swapped = false; nanosecond = false
+        case 0xA1B2_3C4D: swapped = false; nanosecond = true
+        case 0xD4C3_B2A1: swapped = true; nanosecond = false
+        case 0x4D3C_B2A1: swapped = true; nanosecond = true
+        default: return nil
+        }
+        snaplen = data.word(16, swapped: swapped)
+        // The upper bits of the link-type field carry FCS information (pcap spec).
+        linkType = LinkType(rawValue: data.word(20, swapped: swapped) & 0x0FFF_FFFF)
+    }
+
+    var byteOrder: CaptureByteOrder {
+        let little = (1 as UInt16).littleEndian == 1
+        return (little != swapped) ? .littleEndian : .bigEndian
+    }
+
+    /// Out-of-range fractions (corrupt files) are normalised rather than trusted.
+    @inlinable @inline(__always)
+    static func timestamp(seconds sec: UInt32, fraction: UInt32, nanosecond: Bool) -> CaptureTimestamp {
+        let nanos: UInt32 = nanosecond ? fraction : fraction &* 1000
+        return nanos < 1_000_000_000
+            ? CaptureTimestamp(seconds: Int64(sec), nanoseconds: nanos)
+            : CaptureTimestamp(seconds: Int64(sec) + Int64(nanos / 1_000_000_000), nanoseconds: nanos % 1_000_000_000)
+    }
+}
+
 extension CaptureReader {
-    static let pcapFileHeaderLength = 24
     @usableFromInline static var pcapRecordHeaderLength: Int { 16 }
     /// How far ahead of the current record the walk prefetches.
     @usableFromInline static var pcapPrefetchDistance: Int { 2048 }
 
     func openPcap(_ data: UnsafeRawBufferPointer) throws(CaptureError) {
-        guard data.count >= Self.pcapFileHeaderLength else {
+        guard let header = PcapFileHeader(data) else {
             throw CaptureError(file: path, offset: 0, problem: .truncatedFileHeader)
         }
-        let magic = data.loadUnaligned(as: UInt32.self)
         var state = PcapState()
-        switch magic {
-        case 0xA1B2_C3D4: state.swapped = false; state.nanosecond = false
-        case 0xA1B2_3C4D: state.swapped = false; state.nanosecond = true
-        case 0xD4C3_B2A1: state.swapped = true; state.nanosecond = false
-        default: state.swapped = true; state.nanosecond = true  // 0x4D3CB2A1
-        }
-        let little = (1 as UInt16).littleEndian == 1
-        byteOrder = (little != state.swapped) ? .littleEndian : .bigEndian
-        func word(_ off: Int) -> UInt32 {
-            let v = data.loadUnaligned(fromByteOffset: off, as: UInt32.self)
-            return state.swapped ? v.byteSwapped : v
-        }
-        state.snaplen = word(16)
-        // The upper bits of the link-type field carry FCS information (pcap spec).
-        state.linkType = LinkType(rawValue: word(20) & 0x0FFF_FFFF)
+        state.swapped = header.swapped
+        state.nanosecond = header.nanosecond
+        state.snaplen = header.snaplen
+        state.linkType = header.linkType
         state.data = data
-        state.position = Self.pcapFileHeaderLength
+        state.position = PcapFileHeader.length
+        byteOrder = header.byteOrder
         format = .pcap
-        linkTypes = [state.linkType]
+        pcapLinkTypes = [state.linkType]
         pcap = state
-        statistics.streamBytes = UInt64(Self.pcapFileHeaderLength)
+        counters.streamBytes = UInt64(PcapFileHeader.length)
     }
 
     @inline(__always)
@@ -94,16 +125,12 @@ extension CaptureReader {
         }
         let end = dataStart + Int(caplen)
         pcap.position = end
-        let nanos: UInt32 = pcap.nanosecond ? frac : frac &* 1000
-        // Out-of-range fractions (corrupt files) are normalised rather than trusted.
-        let ts = nanos < 1_000_000_000
-            ? CaptureTimestamp(seconds: Int64(sec), nanoseconds: nanos)
-            : CaptureTimestamp(seconds: Int64(sec) + Int64(nanos / 1_000_000_000), nanoseconds: nanos % 1_000_000_000)
+        let ts = PcapFileHeader.timestamp(seconds: sec, fraction: frac, nanosecond: pcap.nanosecond)
         let seq = nextSequence
         nextSequence = seq &+ 1
-        statistics.packets &+= 1
-        statistics.dataBytes &+= UInt64(caplen)
-        statistics.streamBytes = UInt64(end)
+        counters.packets &+= 1
+        counters.dataBytes &+= UInt64(caplen)
+        counters.streamBytes = UInt64(end)
         return CapturedPacket(
             sequence: seq, timestamp: ts, wireLength: wirelen, linkType: pcap.linkType, interfaceID: 0,
             streamOffset: UInt64(pos),

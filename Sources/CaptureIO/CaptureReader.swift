@@ -1,4 +1,3 @@
-import CShims
 
 /// On-disk container format (after any decompression).
 public enum CaptureFormat: String, Sendable {
@@ -27,8 +26,24 @@ public struct ReaderOptions: Sendable {
     public var decompressionThreads: Int = 2
     /// A record claiming more captured bytes than this is treated as corrupt.
     public var maxCaptureLength: UInt32 = 262_144
+    /// Largest pcapng block (section header, interface description, packet block)
+    /// the reader makes contiguous; longer ones are reported as a bad block length.
+    /// The effective limit is never below `maxCaptureLength` + 64 KiB (packet plus
+    /// options). Other block types are skipped whatever their length.
+    public var maxBlockLength: UInt32 = 1 << 20
+    /// Interface Description Blocks allowed in one pcapng section.
+    public var maxInterfacesPerSection: Int = 4096
+    /// zstd frames whose history window exceeds 2^maxZstdWindowLog bytes are refused
+    /// (each decoding thread allocates that window); 27 is zstd's own default limit.
+    public var maxZstdWindowLog: Int = 27
 
     public init() {}
+
+    /// The block limit actually applied (see `maxBlockLength`).
+    var effectiveMaxBlockLength: UInt32 {
+        let packetBlock = UInt64(maxCaptureLength) + 65_536
+        return UInt32(min(max(UInt64(maxBlockLength), packetBlock), UInt64(UInt32.max & ~3)))
+    }
 }
 
 /// Counters a reader keeps; `info --stats` and `bench` print them.
@@ -65,26 +80,59 @@ public final class CaptureReader {
     public internal(set) var format: CaptureFormat = .pcap
     public internal(set) var byteOrder: CaptureByteOrder = .littleEndian
     public internal(set) var compression: CaptureCompression = .none
-    /// Link types in order of first appearance (pcap: exactly one; pcapng: one per interface).
-    public internal(set) var linkTypes: [LinkType] = []
-    public internal(set) var statistics: ReaderStatistics {
-        get { counters }
-        _modify { yield &counters }
-        set { counters = newValue }
+
+    /// Link types in order of first appearance (pcap: exactly one; pcapng: one per
+    /// distinct interface link type seen so far, over all sections).
+    public var linkTypes: [LinkType] {
+        switch mode {
+        case .pcapMapped, .pcapZstd: return pcapLinkTypes
+        case .pcapngMapped: return pcapngMapped?.linkTypes ?? []
+        case .pcapngZstd: return pcapngZstd?.linkTypes ?? []
+        }
     }
-    /// The storage behind `statistics`. Internal (not public, not
-    /// @usableFromInline) so that the optimiser sees every access and can drop
-    /// the dynamic exclusivity checks it would otherwise make per packet.
-    var counters = ReaderStatistics()
+
+    /// Counters so far (packets, bytes, copies, zstd frames and windows, skipped blocks).
+    public var statistics: ReaderStatistics {
+        var s = counters
+        switch mode {
+        case .pcapMapped: break
+        case .pcapngMapped: s.skippedBlocks = pcapngMapped?.skippedBlocks ?? 0
+        case .pcapZstd: break
+        case .pcapngZstd: s.skippedBlocks = pcapngZstd?.skippedBlocks ?? 0
+        }
+        if let z = zstdStream {
+            s.copiedBytes = z.copiedBytes + counters.copiedBytes
+            s.windowsFilled = z.windowsFilled
+            s.zstdFrames = z.framesDecoded
+            s.zstdSkippableFrames = z.skippableFrames
+        }
+        return s
+    }
 
     @usableFromInline let file: MappedFile
     // Per-packet state stays internal (no @usableFromInline): a class property
     // visible outside the module gets a dynamic exclusivity check (a runtime
     // call) on every access, which cost ~260 instructions per packet.
     var nextSequence: UInt64
+    var counters = ReaderStatistics()
 
-    // Classic pcap state.
+    /// Which walker serves `next()`.
+    enum Mode { case pcapMapped, pcapngMapped, pcapZstd, pcapngZstd }
+    var mode = Mode.pcapMapped
+
+    // Classic pcap state (plain files: the specialised mmap walk).
     var pcap = PcapState()
+    var pcapLinkTypes: [LinkType] = []
+    // The other walkers; exactly one is set, matching `mode`.
+    var pcapngMapped: PcapngParser<MappedByteStream>?
+    var pcapZstd: PcapStreamParser<ZstdByteStream>?
+    var pcapngZstd: PcapngParser<ZstdByteStream>?
+    var zstdStream: ZstdByteStream?
+    /// The error that stopped pcapng/zstd reading (thrown again by later calls).
+    var failure: CaptureError?
+    /// Threads decompressing zstd frames: 0 for plain files, 1 when frames are
+    /// decoded on the caller's thread, more when independent frames are decoded ahead.
+    public internal(set) var decompressionThreadsInUse = 0
 
     /// - Parameters:
     ///   - path: the capture file.
@@ -96,28 +144,71 @@ public final class CaptureReader {
     }
 
     /// Reads from an already mapped (or borrowed in-memory) file.
+    /// - Throws: `CaptureError` when the file is not a capture or its headers are corrupt.
     public init(file: MappedFile, options: ReaderOptions = .init(), firstSequence: UInt64 = 0) throws(CaptureError) {
         self.path = file.path
         self.options = options
         self.nextSequence = firstSequence
         self.file = file
-        statistics.fileBytes = UInt64(file.bytes.count)
-        let magic = file.bytes.count >= 4 ? file.bytes.loadUnaligned(as: UInt32.self) : 0
-        switch magic {
-        case 0xA1B2_C3D4, 0xD4C3_B2A1, 0xA1B2_3C4D, 0x4D3C_B2A1:
+        counters.fileBytes = UInt64(file.bytes.count)
+        guard file.bytes.count >= 4 else {
+            throw CaptureError(file: path, offset: 0, problem: .truncatedFileHeader)
+        }
+        let magic = file.bytes.loadUnaligned(as: UInt32.self)
+        if PcapFileHeader.isMagic(magic) {
             try openPcap(file.bytes)
-        default:
-            guard file.bytes.count >= 4 else {
-                throw CaptureError(file: path, offset: 0, problem: .truncatedFileHeader)
-            }
+        } else if magic == PcapngBlockType.sectionHeader {
+            try openPcapng(file.bytes)
+        } else if Self.isZstdMagic(UInt32(littleEndian: magic)) {
+            try openZstd()
+        } else {
             throw CaptureError(file: path, offset: 0, problem: .unknownMagic(UInt32(bigEndian: magic)))
         }
     }
 
     /// The next packet, or `nil` at the clean end of the file.
+    ///
+    /// The packet's bytes stay valid at least until the following call (plain
+    /// files: for the reader's lifetime).
     /// - Throws: `CaptureError` naming the file and offset of corrupt input; every
     ///   packet before the fault has already been returned.
     public func next() throws(CaptureError) -> CapturedPacket? {
-        try nextPcapPacket()
+        if mode == .pcapMapped { return try nextPcapPacket() }
+        return try nextFromParser()
+    }
+
+    /// pcapng and zstd input: the generic walkers, then numbering and counters.
+    /// A failure is sticky: once thrown, every later call throws it again (a
+    /// skipped block may have moved the cursor before its trailer was found bad).
+    func nextFromParser() throws(CaptureError) -> CapturedPacket? {
+        if let failure { throw failure }
+        do {
+            return try nextFromParserUnchecked()
+        } catch {
+            failure = error
+            throw error
+        }
+    }
+
+    private func nextFromParserUnchecked() throws(CaptureError) -> CapturedPacket? {
+        var packet: CapturedPacket?
+        switch mode {
+        case .pcapMapped: return try nextPcapPacket()
+        case .pcapngMapped:
+            packet = try pcapngMapped!.nextPacket()
+            counters.streamBytes = pcapngMapped!.stream.offset
+        case .pcapZstd:
+            packet = try pcapZstd!.nextPacket()
+            counters.streamBytes = zstdStream!.offset
+        case .pcapngZstd:
+            packet = try pcapngZstd!.nextPacket()
+            counters.streamBytes = zstdStream!.offset
+        }
+        guard var p = packet else { return nil }
+        p.sequence = nextSequence
+        nextSequence &+= 1
+        counters.packets &+= 1
+        counters.dataBytes &+= UInt64(p.bytes.count)
+        return p
     }
 }

@@ -1,0 +1,62 @@
+/// zstd input: the decompressed stream (itself pcap or pcapng) is read through a
+/// bounded ring of windows. Several independent frames are decoded on worker
+/// threads when `options.decompressionThreads > 1`; a single frame streams on the
+/// caller's thread.
+extension CaptureReader {
+    /// A data frame (0xFD2FB528) or a skippable frame (0x184D2A5?), little-endian.
+    static func isZstdMagic(_ magic: UInt32) -> Bool {
+        magic == 0xFD2F_B528 || ZstdFrameScanner.isSkippableMagic(magic)
+    }
+
+    func openZstd() throws(CaptureError) {
+        compression = .zstd
+        let ring = ZstdWindowRing(size: max(options.windowSize, 4096), count: max(options.windowCount, 1))
+        let producer: any ZstdWindowProducer
+        if options.decompressionThreads > 1 && Self.hasSeveralDataFrames(file.bytes) {
+            producer = ZstdParallelDecoder(
+                file: file, ring: ring, threads: options.decompressionThreads, maxWindowLog: options.maxZstdWindowLog)
+            decompressionThreadsInUse = options.decompressionThreads
+        } else {
+            guard let serial = ZstdSerialDecoder(file: file, ring: ring, maxWindowLog: options.maxZstdWindowLog) else {
+                throw CaptureError(file: path, offset: 0, problem: .other("cannot allocate a zstd decompression context"))
+            }
+            producer = serial
+            decompressionThreadsInUse = 1
+        }
+        let stream = ZstdByteStream(path: path, ring: ring, producer: producer)
+        zstdStream = stream
+        // Sniff the decompressed stream's own magic.
+        let head = try stream.peek(4)
+        guard head.count >= 4 else {
+            throw CaptureError(file: path, offset: 0, zstdFrame: stream.frameContext, problem: .truncatedFileHeader)
+        }
+        let magic = head.loadUnaligned(as: UInt32.self)
+        if PcapFileHeader.isMagic(magic) {
+            let parser = try PcapStreamParser(stream: stream, path: path, options: options)
+            format = .pcap
+            byteOrder = parser.header.byteOrder
+            pcapLinkTypes = [parser.header.linkType]
+            pcapZstd = parser
+            mode = .pcapZstd
+        } else if magic == PcapngBlockType.sectionHeader {
+            var parser = PcapngParser(stream: stream, path: path, options: options)
+            try parser.open()
+            format = .pcapng
+            byteOrder = parser.firstByteOrder
+            pcapngZstd = parser
+            mode = .pcapngZstd
+        } else {
+            throw CaptureError(
+                file: path, offset: 0, zstdFrame: stream.frameContext, problem: .unknownMagic(UInt32(bigEndian: magic)))
+        }
+        counters.streamBytes = stream.offset
+    }
+
+    /// Whether the file holds at least two data frames (worth decoding in parallel).
+    /// Looks at the first two frame headers only.
+    static func hasSeveralDataFrames(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var scanner = ZstdFrameScanner(bytes)
+        guard let first = scanner.next(), first.damage == nil else { return false }
+        return scanner.next() != nil
+    }
+}

@@ -1,0 +1,55 @@
+import CaptureIO
+import XCTest
+
+/// Classic pcap: both timestamp magics in both byte orders.
+final class PcapReaderTests: XCTestCase {
+    func testMicroAndNanoMagicsInBothByteOrders() {
+        let packets = (0..<5).map { TestPacket.numbered($0, size: 40 + $0 * 13) }
+        for nanosecond in [false, true] {
+            for bigEndian in [false, true] {
+                let bytes = PcapBytes.file(nanosecond: nanosecond, bigEndian: bigEndian, linkType: 101, packets: packets)
+                let out = readAll(bytes)
+                let label = "ns=\(nanosecond) be=\(bigEndian)"
+                XCTAssertNil(out.error, label)
+                XCTAssertEqual(out.format, .pcap, label)
+                XCTAssertEqual(out.byteOrder, bigEndian ? .bigEndian : .littleEndian, label)
+                XCTAssertEqual(out.compression, CaptureCompression.none, label)
+                XCTAssertEqual(out.linkTypes, [.raw], label)
+                XCTAssertEqual(out.packets.count, packets.count, label)
+                var offset: UInt64 = 24
+                for (i, (got, want)) in zip(out.packets, packets).enumerated() {
+                    XCTAssertEqual(got.sequence, UInt64(i), label)
+                    XCTAssertEqual(got.seconds, Int64(want.seconds), label)
+                    XCTAssertEqual(got.nanoseconds, nanosecond ? want.fraction : want.fraction * 1000, label)
+                    XCTAssertEqual(got.bytes, want.data, label)
+                    XCTAssertEqual(got.wireLength, want.wireLength, label)
+                    XCTAssertEqual(got.linkType, 101, label)
+                    XCTAssertEqual(got.streamOffset, offset, label)
+                    offset += 16 + UInt64(want.data.count)
+                }
+                XCTAssertEqual(out.statistics.packets, UInt64(packets.count), label)
+                XCTAssertEqual(out.statistics.streamBytes, UInt64(bytes.count), label)
+                XCTAssertEqual(out.statistics.dataBytes, UInt64(packets.reduce(0) { $0 + $1.data.count }), label)
+            }
+        }
+    }
+
+    func testFormatIsChosenByMagicNotName() {
+        let pcap = PcapBytes.file(packets: [TestPacket.numbered(0, size: 20)])
+        let out = readAll(pcap, name: "looks-like.pcapng.zst")
+        XCTAssertNil(out.error)
+        XCTAssertEqual(out.format, .pcap)
+        XCTAssertEqual(out.compression, CaptureCompression.none)
+        XCTAssertEqual(out.packets.count, 1)
+
+        let garbage: [UInt8] = Array("hello world, not a capture".utf8)
+        let bad = readAll(garbage, name: "x.pcap")
+        assertError(bad.error, file: "x.pcap", offset: 0) { if case .unknownMagic = $0 { true } else { false } }
+    }
+
+    func testEmptyPcapHasNoPackets() {
+        let out = readAll(PcapBytes.file(packets: []))
+        XCTAssertNil(out.error)
+        assertSamePackets(out.packets, [])
+    }
+}
