@@ -42,6 +42,19 @@ struct BenchSample {
     var capturedBytes: UInt64
     /// Uncompressed stream bytes processed.
     var streamBytes: UInt64
+    /// What the reader counted (reader probes only).
+    var counters: BenchReaderCounters? = nil
+}
+
+/// The reader's own counters after a whole-file walk: what it copied, how many
+/// windows and frames it went through and how many threads it really used.
+struct BenchReaderCounters: Codable, Equatable {
+    var copiedBytes: UInt64
+    var windowsFilled: Int
+    var zstdFrames: Int
+    var zstdSkippableFrames: Int
+    var skippedBlocks: UInt64
+    var decompressionThreadsInUse: Int
 }
 
 /// Seconds on the monotonic clock.
@@ -86,8 +99,13 @@ extension BenchProbe {
             captured &+= UInt64(truncatingIfNeeded: packet.bytes.count)
         }
         let seconds = monotonicSeconds() - start
+        let stats = reader.statistics
         return BenchSample(
-            seconds: seconds, packets: packets, capturedBytes: captured, streamBytes: reader.statistics.streamBytes)
+            seconds: seconds, packets: packets, capturedBytes: captured, streamBytes: stats.streamBytes,
+            counters: BenchReaderCounters(
+                copiedBytes: stats.copiedBytes, windowsFilled: stats.windowsFilled, zstdFrames: stats.zstdFrames,
+                zstdSkippableFrames: stats.zstdSkippableFrames, skippedBlocks: stats.skippedBlocks,
+                decompressionThreadsInUse: reader.decompressionThreadsInUse))
     }
 
     private static func libpcapLoop(_ input: BenchInput) throws -> BenchSample {

@@ -11,6 +11,8 @@ struct BenchRate: Codable {
     /// Of uncompressed stream bytes, like every rate here.
     var gbitPerSecond: Double
     var bytesPerSecond: Double
+    /// The reader's counters (reader probes only).
+    var readerCounters: BenchReaderCounters?
 }
 
 /// Everything `bench` learned about one file.
@@ -77,6 +79,10 @@ struct BenchReport: Codable {
                         if let value = file.ratios[ratioKey] { out += "   " + label + String(format: " %.2fx", value) }
                     }
                     out += "\n"
+                    if let c = rate.readerCounters, file.container == "zstd" {
+                        out += "      \(c.decompressionThreadsInUse) thread(s) in use, \(c.zstdFrames) frames, "
+                            + "\(c.windowsFilled) windows filled, \(Self.bytes(Double(c.copiedBytes))) copied (straddling records)\n"
+                    }
                 } else if let why = file.errors[key] {
                     out += Self.pad("  " + key, 30) + "  not measured: \(why)\n"
                 }

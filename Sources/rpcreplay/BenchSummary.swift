@@ -26,7 +26,8 @@ struct BenchSummary {
                 threads: input.container == .zstd ? threads : nil, seconds: seconds,
                 packets: isPacketProbe ? first.packets : nil,
                 packetsPerSecond: isPacketProbe ? Double(first.packets) / seconds : nil,
-                gbitPerSecond: streamBytes * 8 / seconds / 1e9, bytesPerSecond: streamBytes / seconds)
+                gbitPerSecond: streamBytes * 8 / seconds / 1e9, bytesPerSecond: streamBytes / seconds,
+                readerCounters: first.counters)
             if isPacketProbe && report.packets == nil {
                 report.packets = first.packets
                 report.capturedBytes = first.capturedBytes
@@ -50,7 +51,9 @@ struct BenchSummary {
     private func mismatches(key: String, probe: BenchProbe, runs: [BenchSample], report: BenchFileReport) -> [String] {
         var found: [String] = []
         let first = runs[0]
-        if runs.contains(where: { $0.packets != first.packets || $0.streamBytes != first.streamBytes }) {
+        if runs.contains(where: {
+            $0.packets != first.packets || $0.streamBytes != first.streamBytes || $0.counters != first.counters
+        }) {
             found.append("\(key): repetitions disagree")
         }
         if first.streamBytes != input.streamBytes {
