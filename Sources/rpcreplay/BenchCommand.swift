@@ -42,6 +42,7 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         let mainThreads = threads ?? ReaderOptions().decompressionThreads
+        let loadAtStart = Self.loadAverage()
         var reports: [BenchFileReport] = []
         var failed = false
         for path in files {
@@ -58,7 +59,9 @@ struct BenchCommand: ParsableCommand {
             if !report.mismatches.isEmpty || report.errors["reader"] != nil { failed = true }
             reports.append(report)
         }
-        let report = BenchReport(repeatCount: repeatCount, files: reports, peakRSSBytes: Self.peakRSSBytes())
+        let report = BenchReport(
+            repeatCount: repeatCount, files: reports, peakRSSBytes: Self.peakRSSBytes(),
+            loadAverage: [loadAtStart, Self.loadAverage()])
         print(json ? try report.jsonText() : report.tableText(), terminator: json ? "\n" : "")
         if failed { throw ExitCode(1) }
     }
@@ -102,6 +105,12 @@ struct BenchCommand: ParsableCommand {
     static func printError(_ text: String) {
         var line = text + "\n"
         line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+    }
+
+    /// The 1-minute load average (0 if unavailable).
+    static func loadAverage() -> Double {
+        var load = [0.0]
+        return getloadavg(&load, 1) == 1 ? load[0] : 0
     }
 
     static func peakRSSBytes() -> UInt64 {

@@ -42,10 +42,13 @@ struct BenchReport: Codable {
     var files: [BenchFileReport]
     /// getrusage ru_maxrss of the bench process (mapped file pages included).
     var peakRSSBytes: UInt64
+    /// 1-minute load average at the start and at the end: on a shared machine a
+    /// load above the core count means the thread-scaling numbers are not trustworthy.
+    var loadAverage: [Double]
 
     enum CodingKeys: String, CodingKey {
         case repeatCount = "repeat"
-        case files, peakRSSBytes
+        case files, peakRSSBytes, loadAverage
     }
 
     func jsonText() throws -> String {
@@ -91,6 +94,8 @@ struct BenchReport: Codable {
             out += "\n"
         }
         out += "peak RSS: \(Self.bytes(Double(peakRSSBytes))) (mapped file pages count as resident)\n"
+        out += "load average: " + loadAverage.map { String(format: "%.2f", $0) }.joined(separator: " at start, ")
+            + " at end\n"
         return out
     }
 
