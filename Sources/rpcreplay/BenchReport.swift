@@ -83,8 +83,9 @@ struct BenchReport: Codable {
                     }
                     out += "\n"
                     if let c = rate.readerCounters, file.container == "zstd" {
-                        out += "      \(c.decompressionThreadsInUse) thread(s) in use, \(c.zstdFrames) frames, "
-                            + "\(c.windowsFilled) windows filled, \(Self.bytes(Double(c.copiedBytes))) copied (straddling records)\n"
+                        out += "      threads in use: \(c.decompressionThreadsInUse), frames: \(c.zstdFrames), "
+                            + "windows filled: \(c.windowsFilled), copied: \(Self.bytes(Double(c.copiedBytes))) "
+                            + "(records straddling windows)\n"
                     }
                 } else if let why = file.errors[key] {
                     out += Self.pad("  " + key, 30) + "  not measured: \(why)\n"
