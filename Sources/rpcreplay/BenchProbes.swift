@@ -44,6 +44,8 @@ struct BenchSample {
     var streamBytes: UInt64
     /// What the reader counted (reader probes only).
     var counters: BenchReaderCounters? = nil
+    /// User + system CPU time of the process during the probe.
+    var cpuSeconds: Double = 0
 }
 
 /// The reader's own counters after a whole-file walk: what it copied, how many
@@ -55,6 +57,18 @@ struct BenchReaderCounters: Codable, Equatable {
     var zstdSkippableFrames: Int
     var skippedBlocks: UInt64
     var decompressionThreadsInUse: Int
+}
+
+/// User + system CPU seconds used by every thread of this process so far.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    #if canImport(Darwin)
+    getrusage(RUSAGE_SELF, &usage)
+    #else
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    #endif
+    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
 /// Seconds on the monotonic clock.
@@ -69,6 +83,16 @@ extension BenchProbe {
     /// Runs the probe once over `input`.
     /// - Throws: `BenchFailure` (or the reader's `CaptureError`) if it cannot run.
     func run(on input: BenchInput, window: UnsafeMutableRawBufferPointer) throws -> BenchSample {
+        // CPU time of the whole process (all threads) around the probe: on a
+        // shared machine it tells whether a second thread added work or only
+        // waited for a core, which wall time alone cannot.
+        let cpuStart = processCPUSeconds()
+        var sample = try runTimed(on: input, window: window)
+        sample.cpuSeconds = processCPUSeconds() - cpuStart
+        return sample
+    }
+
+    private func runTimed(on input: BenchInput, window: UnsafeMutableRawBufferPointer) throws -> BenchSample {
         switch self {
         case .reader(let threads): return try Self.readerWalk(input.path, threads: threads)
         case .libpcap: return try Self.libpcapLoop(input)

@@ -6,6 +6,8 @@ struct BenchRate: Codable {
     /// Decompression threads (reader probes only).
     var threads: Int?
     var seconds: Double
+    /// Median CPU time (all threads); above `seconds` when threads ran in parallel.
+    var cpuSeconds: Double
     var packets: UInt64?
     var packetsPerSecond: Double?
     /// Of uncompressed stream bytes, like every rate here.
@@ -69,12 +71,14 @@ struct BenchReport: Codable {
             out += ", \(Self.bytes(Double(file.fileBytes))) on disk, stream \(Self.bytes(Double(file.streamBytes)))"
             if let packets = file.packets { out += ", \(packets) packets" }
             out += "; median of \(repeatCount)\n"
-            out += Self.pad("  probe", 30) + Self.pad("time", 11, right: true) + Self.pad("packets/s", 12, right: true)
+            out += Self.pad("  probe", 30) + Self.pad("time", 11, right: true) + Self.pad("cpu", 11, right: true)
+                + Self.pad("packets/s", 12, right: true)
                 + Self.pad("Gbit/s", 9, right: true) + Self.pad("bytes/s", 15, right: true) + "   ratio\n"
             for key in Self.rowOrder {
                 if let rate = file.measurements[key] {
                     out += Self.pad("  " + rate.label, 30)
                     out += Self.pad(Self.duration(rate.seconds), 11, right: true)
+                    out += Self.pad(Self.duration(rate.cpuSeconds), 11, right: true)
                     out += Self.pad(rate.packetsPerSecond.map { Self.si($0) } ?? "-", 12, right: true)
                     out += Self.pad(String(format: "%.2f", rate.gbitPerSecond), 9, right: true)
                     out += Self.pad(Self.bytes(rate.bytesPerSecond) + "/s", 15, right: true)

@@ -24,6 +24,7 @@ struct BenchSummary {
             report.measurements[key] = BenchRate(
                 label: input.container == .zstd || threads == nil ? probe.label : "reader",
                 threads: input.container == .zstd ? threads : nil, seconds: seconds,
+                cpuSeconds: Self.median(runs.map(\.cpuSeconds)),
                 packets: isPacketProbe ? first.packets : nil,
                 packetsPerSecond: isPacketProbe ? Double(first.packets) / seconds : nil,
                 gbitPerSecond: streamBytes * 8 / seconds / 1e9, bytesPerSecond: streamBytes / seconds,
