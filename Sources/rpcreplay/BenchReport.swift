@@ -107,7 +107,7 @@ struct BenchReport: Codable {
     static let rowOrder = ["reader", "readerOneThread", "readerTwoThreads", "libpcap", "rawZstd", "memoryWalk", "memcpy"]
     /// Which ratios to print on which row: each baseline shows how the reader compares with it.
     static let ratioBeside: [String: [(String, String)]] = [
-        "readerTwoThreads": [("twoThreadsOverOneThread", "2-thread/1-thread")],
+        "readerTwoThreads": [("twoThreadsOverOneThread", "2-thread/1-thread"), ("twoThreadsCPUOverWall", "cpu/wall")],
         "libpcap": [("readerOverLibpcap", "reader/libpcap")],
         "rawZstd": [("readerOverRawZstd", "reader/raw-zstd"), ("readerOneThreadOverRawZstd", "1-thread reader/raw-zstd")],
         "memoryWalk": [("readerOverMemoryWalk", "reader/memory-walk")],

@@ -45,6 +45,11 @@ struct BenchSummary {
         ratio("readerOverMemcpy", "memcpy", over: reader)
         ratio("twoThreadsOverOneThread", "readerOneThread", over: medians["readerTwoThreads"])
         ratio("readerOneThreadOverRawZstd", "rawZstd", over: medians["readerOneThread"])
+        // How many cores the multi-threaded reader really had: near 1 on a busy
+        // machine, where its 2-thread/1-thread ratio says nothing about the code.
+        if let two = report.measurements["readerTwoThreads"], two.seconds > 0 {
+            report.ratios["twoThreadsCPUOverWall"] = two.cpuSeconds / two.seconds
+        }
         return report
     }
 
