@@ -11,6 +11,8 @@ struct PcapState {
     @usableFromInline var snaplen: UInt32 = 0
     /// Every cache line below this offset has been prefetched.
     @usableFromInline var prefetched = 0
+    /// Records longer than this are cut to it (see `PcapFileHeader.snapshotLimit`).
+    @usableFromInline var snapshotLimit: UInt32 = .max
     @usableFromInline init() {}
 }
 
@@ -42,6 +44,14 @@ struct PcapFileHeader: Sendable {
         linkType = LinkType(rawValue: data.word(20, swapped: swapped) & 0x0FFF_FFFF)
     }
 
+    /// libpcap hands out at most the file's snapshot length per packet (a snaplen
+    /// of 0 or above the maximum means the maximum): a record whose caplen exceeds
+    /// it is consumed whole but delivered cut to the snaplen, as libpcap (then and
+    /// now) does and so as the reference saw it. Counted in `snaplenTruncations`.
+    func snapshotLimit(maxCaptureLength: UInt32) -> UInt32 {
+        snaplen == 0 || snaplen > maxCaptureLength ? maxCaptureLength : snaplen
+    }
+
     var byteOrder: CaptureByteOrder {
         let little = (1 as UInt16).littleEndian == 1
         return (little != swapped) ? .littleEndian : .bigEndian
@@ -70,6 +80,7 @@ extension CaptureReader {
         state.swapped = header.swapped
         state.nanosecond = header.nanosecond
         state.snaplen = header.snaplen
+        state.snapshotLimit = header.snapshotLimit(maxCaptureLength: options.maxCaptureLength)
         state.linkType = header.linkType
         state.data = data
         state.position = PcapFileHeader.length
@@ -125,15 +136,20 @@ extension CaptureReader {
         }
         let end = dataStart + Int(caplen)
         pcap.position = end
+        var kept = end
+        if caplen > pcap.snapshotLimit {
+            kept = dataStart + Int(pcap.snapshotLimit)
+            counters.snaplenTruncations &+= 1
+        }
         let ts = PcapFileHeader.timestamp(seconds: sec, fraction: frac, nanosecond: pcap.nanosecond)
         let seq = nextSequence
         nextSequence = seq &+ 1
         counters.packets &+= 1
-        counters.dataBytes &+= UInt64(caplen)
+        counters.dataBytes &+= UInt64(kept - dataStart)
         counters.streamBytes = UInt64(end)
         return CapturedPacket(
             sequence: seq, timestamp: ts, wireLength: wirelen, linkType: pcap.linkType, interfaceID: 0,
             streamOffset: UInt64(pos),
-            bytes: UnsafeRawBufferPointer(rebasing: data[dataStart..<end]))
+            bytes: UnsafeRawBufferPointer(rebasing: data[dataStart..<kept]))
     }
 }

@@ -11,19 +11,26 @@ extension CaptureReader {
     func openZstd() throws(CaptureError) {
         compression = .zstd
         let ring = ZstdWindowRing(size: max(options.windowSize, 4096), count: max(options.windowCount, 1))
-        let producer: any ZstdWindowProducer
-        if options.decompressionThreads > 1 && Self.hasSeveralDataFrames(file.bytes) {
-            producer = ZstdParallelDecoder(
-                file: file, ring: ring, threads: options.decompressionThreads, maxWindowLog: options.maxZstdWindowLog)
-            decompressionThreadsInUse = options.decompressionThreads
-        } else {
+        var producer: (any ZstdWindowProducer)?
+        // More workers than windows cannot all make progress (a frame decoded ahead
+        // needs a window of its own), and each worker owns a zstd context.
+        let workers = min(options.decompressionThreads, ring.count, 64)
+        if workers > 1 && Self.hasSeveralDataFrames(file.bytes) {
+            let parallel = ZstdParallelDecoder(
+                file: file, ring: ring, threads: workers, maxWindowLog: options.maxZstdWindowLog)
+            if parallel.threadCount > 0 {
+                producer = parallel
+                decompressionThreadsInUse = parallel.threadCount
+            }
+        }
+        if producer == nil {
             guard let serial = ZstdSerialDecoder(file: file, ring: ring, maxWindowLog: options.maxZstdWindowLog) else {
                 throw CaptureError(file: path, offset: 0, problem: .other("cannot allocate a zstd decompression context"))
             }
             producer = serial
             decompressionThreadsInUse = 1
         }
-        let stream = ZstdByteStream(path: path, ring: ring, producer: producer)
+        let stream = ZstdByteStream(path: path, ring: ring, producer: producer!)
         zstdStream = stream
         // Sniff the decompressed stream's own magic.
         let head = try stream.peek(4)

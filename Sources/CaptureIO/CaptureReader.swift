@@ -68,6 +68,9 @@ public struct ReaderStatistics: Sendable, Equatable {
     public var windowsFilled: Int = 0
     /// pcapng blocks skipped because their type is unknown or irrelevant.
     public var skippedBlocks: UInt64 = 0
+    /// Classic pcap records longer than the file's snaplen, delivered cut to it
+    /// (as libpcap does).
+    public var snaplenTruncations: UInt64 = 0
     public init() {}
 }
 
@@ -78,6 +81,14 @@ public struct ReaderStatistics: Sendable, Equatable {
 /// Packet bytes handed out by `next()` point into the mapping (plain files) or
 /// into a decompression window (zstd). They remain valid at least until the
 /// following call to `next()`; plain-file slices stay valid for the reader's lifetime.
+/// To keep packets longer (e.g. across threads) use `nextBatch(into:maxPackets:)`.
+///
+/// zstd input is decompressed into a ring of `options.windowCount` windows of
+/// `options.windowSize` bytes; only records crossing a window boundary are
+/// copied (`statistics.copiedBytes`). Files of several independent frames are
+/// decoded ahead on up to `options.decompressionThreads` threads.
+///
+/// A reader is used from one thread at a time.
 public final class CaptureReader {
     public let path: String
     public let options: ReaderOptions
@@ -101,7 +112,7 @@ public final class CaptureReader {
         switch mode {
         case .pcapMapped: break
         case .pcapngMapped: s.skippedBlocks = pcapngMapped?.skippedBlocks ?? 0
-        case .pcapZstd: break
+        case .pcapZstd: s.snaplenTruncations = pcapZstd?.snaplenTruncations ?? 0
         case .pcapngZstd: s.skippedBlocks = pcapngZstd?.skippedBlocks ?? 0
         }
         if let z = zstdStream {
@@ -113,27 +124,27 @@ public final class CaptureReader {
         return s
     }
 
+    // Hot per-packet state is marked `@exclusivity(unchecked)`: a reader is used by
+    // one thread without reentrancy, and the dynamic access checks Swift otherwise
+    // emits for class properties cost more than the pcap record walk itself.
     @usableFromInline let file: MappedFile
-    // Per-packet state stays internal (no @usableFromInline): a class property
-    // visible outside the module gets a dynamic exclusivity check (a runtime
-    // call) on every access, which cost ~260 instructions per packet.
-    var nextSequence: UInt64
-    var counters = ReaderStatistics()
+    @usableFromInline @exclusivity(unchecked) var nextSequence: UInt64
+    @usableFromInline @exclusivity(unchecked) var counters = ReaderStatistics()
 
     /// Which walker serves `next()`.
     enum Mode { case pcapMapped, pcapngMapped, pcapZstd, pcapngZstd }
-    var mode = Mode.pcapMapped
+    @exclusivity(unchecked) var mode = Mode.pcapMapped
 
     // Classic pcap state (plain files: the specialised mmap walk).
-    var pcap = PcapState()
+    @usableFromInline @exclusivity(unchecked) var pcap = PcapState()
     var pcapLinkTypes: [LinkType] = []
     // The other walkers; exactly one is set, matching `mode`.
-    var pcapngMapped: PcapngParser<MappedByteStream>?
-    var pcapZstd: PcapStreamParser<ZstdByteStream>?
-    var pcapngZstd: PcapngParser<ZstdByteStream>?
-    var zstdStream: ZstdByteStream?
+    @exclusivity(unchecked) var pcapngMapped: PcapngParser<MappedByteStream>?
+    @exclusivity(unchecked) var pcapZstd: PcapStreamParser<ZstdByteStream>?
+    @exclusivity(unchecked) var pcapngZstd: PcapngParser<ZstdByteStream>?
+    @exclusivity(unchecked) var zstdStream: ZstdByteStream?
     /// The error that stopped pcapng/zstd reading (thrown again by later calls).
-    var failure: CaptureError?
+    @exclusivity(unchecked) var failure: CaptureError?
     /// Threads decompressing zstd frames: 0 for plain files, 1 when frames are
     /// decoded on the caller's thread, more when independent frames are decoded ahead.
     public internal(set) var decompressionThreadsInUse = 0

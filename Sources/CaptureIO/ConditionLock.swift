@@ -37,29 +37,27 @@ final class ConditionLock: @unchecked Sendable {
     }
 }
 
-/// Starts a joinable thread running `body`.
+/// Starts a joinable thread running `body`; nil if the system refuses.
 func startThread(_ body: @escaping @Sendable () -> Void) -> pthread_t? {
-    final class Box { let body: @Sendable () -> Void; init(_ b: @escaping @Sendable () -> Void) { body = b } }
+    final class Box {
+        let body: @Sendable () -> Void
+        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+    }
     let context = Unmanaged.passRetained(Box(body)).toOpaque()
-    #if canImport(Glibc)
-    var thread = pthread_t()
-    #else
+    #if canImport(Darwin)
     var thread: pthread_t?
+    #else
+    var thread = pthread_t()
     #endif
     let rc = pthread_create(&thread, nil, { raw in
-        let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
-        box.body()
+        Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue().body()
         return nil
     }, context)
     guard rc == 0 else {
         Unmanaged<Box>.fromOpaque(context).release()
         return nil
     }
-    #if canImport(Glibc)
     return thread
-    #else
-    return thread
-    #endif
 }
 
 func joinThread(_ thread: pthread_t) {

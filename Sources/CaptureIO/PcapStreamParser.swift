@@ -6,6 +6,9 @@ struct PcapStreamParser<Stream: CaptureByteStream> {
     let path: String
     let header: PcapFileHeader
     let maxCaptureLength: UInt32
+    let snapshotLimit: UInt32
+    /// Records delivered cut to the snaplen (libpcap's behaviour).
+    var snaplenTruncations: UInt64 = 0
 
     /// Reads the file header from the stream.
     init(stream: Stream, path: String, options: ReaderOptions) throws(CaptureError) {
@@ -19,6 +22,7 @@ struct PcapStreamParser<Stream: CaptureByteStream> {
         self.path = path
         self.header = header
         self.maxCaptureLength = options.maxCaptureLength
+        self.snapshotLimit = header.snapshotLimit(maxCaptureLength: options.maxCaptureLength)
     }
 
     func failure(_ offset: UInt64, _ problem: CaptureError.Problem) -> CaptureError {
@@ -48,10 +52,15 @@ struct PcapStreamParser<Stream: CaptureByteStream> {
             }
         }
         stream.consume(total)
+        var kept = total
+        if caplen > snapshotLimit {
+            kept = 16 + Int(snapshotLimit)
+            snaplenTruncations &+= 1
+        }
         return CapturedPacket(
             sequence: 0,
             timestamp: PcapFileHeader.timestamp(seconds: sec, fraction: frac, nanosecond: header.nanosecond),
             wireLength: wirelen, linkType: header.linkType, interfaceID: 0, streamOffset: start,
-            bytes: UnsafeRawBufferPointer(rebasing: record[16..<total]))
+            bytes: UnsafeRawBufferPointer(rebasing: record[16..<kept]))
     }
 }

@@ -86,6 +86,7 @@ extension ReaderStatistics {
         s.zstdSkippableFrames += other.zstdSkippableFrames
         s.windowsFilled += other.windowsFilled
         s.skippedBlocks += other.skippedBlocks
+        s.snaplenTruncations += other.snaplenTruncations
         return s
     }
 }

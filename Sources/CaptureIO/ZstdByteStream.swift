@@ -15,31 +15,34 @@ final class ZstdByteStream: CaptureByteStream {
     let ring: ZstdWindowRing
     let producer: any ZstdWindowProducer
 
+    // Unchecked exclusivity: only the reading thread touches the cursor, and the
+    // dynamic checks would otherwise dominate the per-record cost.
+
     // Current window (nil base when none).
-    var base: UnsafeRawPointer?
-    var length = 0
-    var position = 0
-    var windowIndex: Int?
-    var windowFrame: (index: Int, compressedOffset: UInt64) = (0, 0)
+    @exclusivity(unchecked) var base: UnsafeRawPointer?
+    @exclusivity(unchecked) var length = 0
+    @exclusivity(unchecked) var position = 0
+    @exclusivity(unchecked) var windowIndex: Int?
+    @exclusivity(unchecked) var windowFrame: (index: Int, compressedOffset: UInt64) = (0, 0)
     /// Stream offset of byte 0 of the current window (or of the end of the last one).
-    var windowStart: UInt64 = 0
+    @exclusivity(unchecked) var windowStart: UInt64 = 0
 
     // Straddle buffer: bytes [straddleStart, straddleEnd) are the stream bytes that
     // immediately precede the window cursor.
-    var straddle: UnsafeMutableRawPointer?
-    var straddleCapacity = 0
-    var straddleStart = 0
-    var straddleEnd = 0
-    var straddleFrame: (index: Int, compressedOffset: UInt64) = (0, 0)
+    @exclusivity(unchecked) var straddle: UnsafeMutableRawPointer?
+    @exclusivity(unchecked) var straddleCapacity = 0
+    @exclusivity(unchecked) var straddleStart = 0
+    @exclusivity(unchecked) var straddleEnd = 0
+    @exclusivity(unchecked) var straddleFrame: (index: Int, compressedOffset: UInt64) = (0, 0)
 
-    var ended = false
-    var fault: CaptureError?
+    @exclusivity(unchecked) var ended = false
+    @exclusivity(unchecked) var fault: CaptureError?
 
     // Counters (copied into ReaderStatistics).
-    var copiedBytes: UInt64 = 0
-    var windowsFilled = 0
-    var framesDecoded = 0
-    var skippableFrames = 0
+    @exclusivity(unchecked) var copiedBytes: UInt64 = 0
+    @exclusivity(unchecked) var windowsFilled = 0
+    @exclusivity(unchecked) var framesDecoded = 0
+    @exclusivity(unchecked) var skippableFrames = 0
 
     init(path: String, ring: ZstdWindowRing, producer: any ZstdWindowProducer) {
         self.path = path

@@ -54,6 +54,9 @@ final class ZstdParallelDecoder: ZstdWindowProducer, @unchecked Sendable {
         }
     }
 
+    /// Worker threads actually running (0 if the system refused to start any).
+    var threadCount: Int { threads.count }
+
     var skippableFrames: Int { lock.withLock { scanner.skippableFrames } }
 
     func shutdown() {

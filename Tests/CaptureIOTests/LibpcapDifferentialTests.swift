@@ -23,7 +23,7 @@ final class LibpcapDifferentialTests: XCTestCase {
     }
 
     /// Every packet libpcap returns, or a failure message.
-    private func libpcapPackets(_ path: String) -> Result<[PacketCopy], LibpcapError> {
+    func libpcapPackets(_ path: String) -> Result<[PacketCopy], LibpcapError> {
         var errbuf = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
         guard let handle = pcap_open_offline_with_tstamp_precision(path, UInt32(PCAP_TSTAMP_PRECISION_NANO), &errbuf) else {
             return .failure(LibpcapError(message: String(decoding: errbuf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)))
@@ -48,7 +48,7 @@ final class LibpcapDifferentialTests: XCTestCase {
         }
     }
 
-    private func ourPackets(_ path: String, options: ReaderOptions = .init()) throws -> [PacketCopy] {
+    func ourPackets(_ path: String, options: ReaderOptions = .init()) throws -> [PacketCopy] {
         let reader = try CaptureReader(path: path, options: options)
         var packets: [PacketCopy] = []
         while let p = try reader.next() { packets.append(PacketCopy(p)) }
@@ -84,14 +84,61 @@ final class LibpcapDifferentialTests: XCTestCase {
             XCTAssertGreaterThan(reference.count, 0, name)
             for (label, options) in variants {
                 let ours = try ourPackets(trace.path, options: options)
-                // libpcap maps link types to DLT values and has no interface ids or
-                // offsets; compare what both define.
-                func comparable(_ p: PacketCopy) -> PacketCopy {
-                    PacketCopy(sequence: p.sequence, seconds: p.seconds, nanoseconds: p.nanoseconds,
-                               wireLength: p.wireLength, linkType: 0, bytes: p.bytes)
-                }
-                assertSamePackets(ours.map(comparable), reference.map(comparable), "\(name) (\(label))")
+                assertSamePackets(ours.map(\.comparable), reference.map(\.comparable), "\(name) (\(label))")
             }
+        }
+    }
+}
+
+extension LibpcapDifferentialTests {
+    /// The same comparison on synthetic files covering every variant libpcap reads.
+    func testSyntheticVariantsMatchLibpcap() throws {
+        let dir = try temporaryDirectory(self)
+        let packets = (0..<40).map { TestPacket.numbered($0, size: 20 + ($0 * 37) % 200) }
+        var files: [(String, [UInt8])] = []
+        for ns in [false, true] {
+            for be in [false, true] {
+                files.append(("pcap ns=\(ns) be=\(be)", PcapBytes.file(nanosecond: ns, bigEndian: be, packets: packets)))
+            }
+        }
+        // Records longer than the snaplen are delivered cut to it.
+        files.append(("pcap snaplen 64", PcapBytes.file(snaplen: 64, packets: packets)))
+        files.append(("pcap snaplen 0", PcapBytes.file(snaplen: 0, packets: packets)))
+        for be in [false, true] {
+            var f = PcapngBytes(bigEndian: be)
+            func interfaces(_ f: inout PcapngBytes) {
+                f.interface(linkType: 1, tsresol: 9)
+                f.interface(linkType: 1, tsresol: 0x80 | 20)
+                f.interface(linkType: 1)  // libpcap wants one snaplen for all interfaces
+                f.interface(linkType: 1, tsresol: 3, tsoffset: 1000)
+            }
+            f.section()
+            interfaces(&f)
+            for (i, p) in packets.enumerated() {
+                switch i % 5 {
+                case 0: f.enhancedPacket(interface: 0, units: 1_700_000_000_123_456_789 + UInt64(i), data: p.data)
+                case 1: f.enhancedPacket(interface: 1, units: (1_700_000_000 << 20) + UInt64(i * 77_777), data: p.data)
+                case 2: f.simplePacket(data: p.data, wireLength: UInt32(p.data.count))
+                case 3: f.obsoletePacket(interface: 2, units: 1_700_000_000_000_000 + UInt64(i), data: p.data)
+                default: f.enhancedPacket(interface: 3, units: 1_700_000_000_250 + UInt64(i), data: p.data)
+                }
+                // A second section (libpcap cannot switch byte order between sections).
+                if i == 20 { f.section(); interfaces(&f) }
+            }
+            files.append(("pcapng be=\(be)", f.bytes))
+        }
+        for (label, bytes) in files {
+            let url = dir.appendingPathComponent(label.replacingOccurrences(of: " ", with: "_"))
+            try write(bytes, to: url)
+            let result = libpcapPackets(url.path)
+            guard case .success(let reference) = result else { XCTFail("libpcap: \(label): \(result)"); continue }
+            let ours = try ourPackets(url.path)
+            assertSamePackets(ours.map(\.comparable), reference.map(\.comparable), label)
+            let zst = dir.appendingPathComponent(url.lastPathComponent + ".zst")
+            try write(ZstdBytes.compressFrames(bytes, chunkSize: 333), to: zst)
+            var o = ReaderOptions()
+            o.windowSize = 4096
+            assertSamePackets(try ourPackets(zst.path, options: o).map(\.comparable), reference.map(\.comparable), label + " zst")
         }
     }
 }
@@ -99,6 +146,13 @@ final class LibpcapDifferentialTests: XCTestCase {
 struct LibpcapError: Error { var message: String }
 
 extension PacketCopy {
+    /// What libpcap also defines: it maps link types to DLT values and has no
+    /// interface ids or stream offsets.
+    var comparable: PacketCopy {
+        PacketCopy(sequence: sequence, seconds: seconds, nanoseconds: nanoseconds,
+                   wireLength: wireLength, linkType: 0, bytes: bytes)
+    }
+
     init(sequence: UInt64, seconds: Int64, nanoseconds: UInt32, wireLength: UInt32, linkType: UInt32, bytes: [UInt8]) {
         self.sequence = sequence
         self.seconds = seconds

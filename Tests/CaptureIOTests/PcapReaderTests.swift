@@ -47,6 +47,20 @@ final class PcapReaderTests: XCTestCase {
         assertError(bad.error, file: "x.pcap", offset: 0) { if case .unknownMagic = $0 { true } else { false } }
     }
 
+    func testRecordsLongerThanSnaplenAreCutLikeLibpcap() {
+        let packets = [20, 100, 64, 65, 30].enumerated().map { TestPacket.numbered($0.offset, size: $0.element) }
+        let bytes = PcapBytes.file(snaplen: 64, packets: packets)
+        for (label, input) in [("plain", bytes), ("zstd", ZstdBytes.compress(bytes))] {
+            let out = readAll(input)
+            XCTAssertNil(out.error, label)
+            XCTAssertEqual(out.packets.map(\.bytes.count), [20, 64, 64, 64, 30], label)
+            XCTAssertEqual(out.packets[1].bytes, Array(packets[1].data[..<64]), label)
+            XCTAssertEqual(out.packets[1].wireLength, packets[1].wireLength, label)
+            XCTAssertEqual(out.packets[4].bytes, packets[4].data, label)
+            XCTAssertEqual(out.statistics.snaplenTruncations, 2, label)
+        }
+    }
+
     func testEmptyPcapHasNoPackets() {
         let out = readAll(PcapBytes.file(packets: []))
         XCTAssertNil(out.error)
