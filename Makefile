@@ -44,9 +44,15 @@ test: unit-test fuzz-smoke
 
 # libFuzzer targets: a separate scratch path so the sanitizer build never
 # invalidates the normal one.
+# Every directory Sources/FuzzTargets/FuzzXxx is a product (declared in Package.swift
+# behind RPCREPLAY_FUZZ=1); fuzz-smoke runs each on Tests/FuzzSeeds/xxx/.
+FUZZ_PRODUCTS := $(notdir $(wildcard Sources/FuzzTargets/Fuzz*))
 fuzz: deps
-	RPCREPLAY_FUZZ=1 $(SWIFT) build -c release --scratch-path $(FUZZ_SCRATCH) \
-	  --product FuzzReader -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+	@for product in $(FUZZ_PRODUCTS); do \
+	  echo "building $$product"; \
+	  RPCREPLAY_FUZZ=1 $(SWIFT) build -c release --scratch-path $(FUZZ_SCRATCH) \
+	    --product $$product -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -use-ld=lld || exit 1; \
+	done
 
 fuzz-smoke: fuzz
 	@./scripts/fuzz-smoke.sh $(FUZZ_SCRATCH)/release $(FUZZ_SECONDS)

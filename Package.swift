@@ -34,6 +34,20 @@ var targets: [Target] = [
     .target(name: "CaptureIO", dependencies: ["CPcap", "CZstd", "CShims"]),
     // Stage 2: link/IP/UDP/TCP decoding, checksums, fragments, flow keys.
     .target(name: "PacketDecoding", dependencies: ["CaptureIO", "CShims"]),
+    // Reference hash-table order model (glibc random, H3, Bro Dictionary) for flush/service/DUMP order.
+    .target(name: "HashOrder"),
+    // Stage 2b: connection tables, UDP/TCP endpoint state, TCP reassembly, timers on
+    // network time, conn.log summaries.
+    .target(name: "Connections", dependencies: ["PacketDecoding", "CaptureIO", "HashOrder"]),
+    // Stage 3: ONC RPC message paths (XDR, record marking, call tables) and the portmapper program.
+    .target(name: "SunRPC", dependencies: ["PacketDecoding"]),
+    .target(name: "Portmapper", dependencies: ["SunRPC"]),
+    // Stage 4: portmapper / weird / notice policy, configuration tables, log writers.
+    // Yams (libyaml) reads `--config` files: its nodes carry line numbers for error messages.
+    .target(
+        name: "Policy",
+        dependencies: ["PacketDecoding", "SunRPC", "Portmapper", "HashOrder", .product(name: "Yams", package: "Yams")],
+        exclude: ["README.md"]),
     // Golden-log comparison (GOLDEN.md rules) used by `rpcreplay diff` and the tests.
     .target(name: "GoldenDiff"),
 
@@ -46,13 +60,46 @@ var targets: [Target] = [
         ]),
 
     .testTarget(name: "CaptureIOTests", dependencies: ["CaptureIO", "CPcap", "CZstd", "CBaselines"]),
+    .testTarget(
+        name: "PacketDecodingTests",
+        dependencies: ["PacketDecoding", "CaptureIO", "CPcap", "PacketDecodingAllocationCounter"]),
+    // Test-only malloc counter proving the decoding hot path does not allocate.
+    .target(name: "PacketDecodingAllocationCounter", path: "Tests/PacketDecodingAllocationCounter"),
+    .testTarget(name: "HashOrderTests", dependencies: ["HashOrder"]),
+    .testTarget(name: "ConnectionsTests", dependencies: ["Connections", "PacketDecoding", "CaptureIO"]),
+    .testTarget(name: "SunRPCTests", dependencies: ["SunRPC", "PacketDecoding"]),
+    .testTarget(name: "PortmapperTests", dependencies: ["Portmapper", "SunRPC", "PacketDecoding", "CaptureIO"]),
+    .testTarget(name: "PolicyTests", dependencies: ["Policy", "PacketDecoding", "SunRPC", "Portmapper"]),
     .testTarget(name: "GoldenDiffTests", dependencies: ["GoldenDiff"]),
-    .testTarget(name: "CLITests", dependencies: ["CaptureIO"]),
+    .testTarget(name: "CLITests", dependencies: ["CaptureIO", "CPcap", "CZstd"]),
+    // Differential test against tshark's rpc.* fields on every corpus (skipped without tshark).
+    .testTarget(
+        name: "RPCDifferentialTests",
+        dependencies: ["CaptureIO", "PacketDecoding", "Connections", "SunRPC", "Portmapper"]),
 ]
+
+// Stage 6: the engine (reader -> dispatcher -> shards -> merge -> policy -> writers) and
+// the `replay` command built on it.
+targets.append(.target(
+    name: "Engine",
+    dependencies: ["CaptureIO", "PacketDecoding", "Connections", "SunRPC", "Portmapper", "Policy"]))
+targets.append(.testTarget(
+    name: "EngineTests",
+    dependencies: ["Engine", "CaptureIO", "PacketDecoding", "Connections", "Policy", "GoldenDiff",
+                   "PacketDecodingAllocationCounter"]))
+for target in targets where target.name == "rpcreplay" {
+    target.dependencies.append("Engine")
+    target.dependencies.append("Policy")
+}
 
 if fuzzing {
     targets.append(
         .executableTarget(name: "FuzzReader", dependencies: ["CaptureIO", "CShims"], path: "Sources/FuzzTargets/FuzzReader"))
+    for name in ["FuzzRPCUDP", "FuzzRPCTCPStream", "FuzzPortmapReply"] {
+        targets.append(
+            .executableTarget(name: name, dependencies: ["Portmapper", "SunRPC", "PacketDecoding", "CShims"],
+                              path: "Sources/FuzzTargets/\(name)"))
+    }
 }
 
 let package = Package(
@@ -65,6 +112,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
     ],
     targets: targets,
     swiftLanguageModes: [.v6]

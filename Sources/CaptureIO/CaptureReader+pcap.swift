@@ -57,13 +57,17 @@ struct PcapFileHeader: Sendable {
         return (little != swapped) ? .littleEndian : .bigEndian
     }
 
-    /// Out-of-range fractions (corrupt files) are normalised rather than trusted.
+    /// Out-of-range fractions (corrupt files) carry into the seconds, as the
+    /// reference's `tv_sec + tv_usec / 1e6` does, rather than being trusted.
+    /// Widened first: a corrupt microsecond field above 4_294_967 would wrap in 32 bits.
     @inlinable @inline(__always)
     static func timestamp(seconds sec: UInt32, fraction: UInt32, nanosecond: Bool) -> CaptureTimestamp {
-        let nanos: UInt32 = nanosecond ? fraction : fraction &* 1000
+        let nanos: UInt64 = nanosecond ? UInt64(fraction) : UInt64(fraction) &* 1000
         return nanos < 1_000_000_000
-            ? CaptureTimestamp(seconds: Int64(sec), nanoseconds: nanos)
-            : CaptureTimestamp(seconds: Int64(sec) + Int64(nanos / 1_000_000_000), nanoseconds: nanos % 1_000_000_000)
+            ? CaptureTimestamp(seconds: Int64(sec), nanoseconds: UInt32(truncatingIfNeeded: nanos))
+            : CaptureTimestamp(
+                seconds: Int64(sec) + Int64(nanos / 1_000_000_000),
+                nanoseconds: UInt32(truncatingIfNeeded: nanos % 1_000_000_000))
     }
 }
 

@@ -1,0 +1,40 @@
+import HashOrder
+import PacketDecoding
+
+/// A connection key as the reference's dictionaries hash it: the 12 canonical
+/// key bytes (SEMANTICS-CONN §2.1).
+struct ReferenceConnectionKey: ReferenceHashKey, Sendable {
+    var flow: FlowKey
+
+    func withReferenceHashBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try flow.withKeyBytes(body)
+    }
+}
+
+/// The iteration order of one of the reference's connection dictionaries
+/// (the compressor's TCP table or the UDP table), §2.8.
+///
+/// Lookups go through the tracker's own tables; this model only replays the
+/// reference's inserts and removals so that the end-of-trace flush can visit
+/// connections in the reference's order. Value changes that the reference makes
+/// in place (through a pointer) are not replayed: they do not touch its table.
+struct ReferenceOrder: Sendable {
+    private var table = ReferenceSet<ReferenceConnectionKey>()
+
+    var count: Int { table.count }
+
+    /// The reference's `Insert` (an existing key keeps its place but still
+    /// advances an incremental resize).
+    mutating func insert(_ key: FlowKey) {
+        table.insert(ReferenceConnectionKey(flow: key))
+    }
+
+    mutating func remove(_ key: FlowKey) {
+        table.removeValue(forKey: ReferenceConnectionKey(flow: key))
+    }
+
+    /// The keys in the reference's iteration order.
+    func orderedKeys() -> [FlowKey] {
+        table.keys.map(\.flow)
+    }
+}

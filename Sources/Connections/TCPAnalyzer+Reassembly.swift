@@ -1,0 +1,228 @@
+import PacketDecoding
+
+extension Connection {
+    // All functions take `isOrig` = the side whose data the reassembler holds.
+
+    /// `TCP_Reassembler::DataSent`: new payload at relative sequence `seq`.
+    mutating func dataSent(isOrig: Bool, seq: Int64, data: UnsafeRawBufferPointer, _ ctx: inout TrackerContext) {
+        guard !tcp[isOrig].reassembly.skipDeliveries else { return }
+        tcp[isOrig].reassembly.generation &+= 1
+        ctx.currentPayload = data
+        newBlock(isOrig: isOrig, seq: seq, data: data, &ctx)
+        ctx.currentPayload = nil
+
+        let config = ctx.config
+        if tcp[isOrig].noDataAcked && config.tcpMaxAboveHoleWithoutAnyAcks > 0
+            && tcp[isOrig].reassembly.undeliveredBytes > config.tcpMaxAboveHoleWithoutAnyAcks {
+            weird(.aboveHoleDataWithoutAnyAcks, &ctx)
+            tcp[isOrig].reassembly.clear()
+            tcp[isOrig].reassembly.skipDeliveries = true
+        }
+        // Beyond the reference: a bound on delivered-but-unacked data and on the
+        // number of blocks (see ConnectionConfiguration).
+        let dropped = tcp[isOrig].reassembly.dropAwaitingAck(
+            above: config.maxAwaitingAckBytesPerDirection, maxBlocks: config.maxBlocksPerDirection)
+        ctx.awaitingAckBytesDropped += dropped
+        if (config.tcpExcessiveDataWithoutFurtherAcks > 0
+                && tcp[isOrig].reassembly.undeliveredBytes > config.tcpExcessiveDataWithoutFurtherAcks)
+            || tcp[isOrig].reassembly.count > config.maxBlocksPerDirection {
+            weird(.excessiveDataWithoutFurtherAcks, &ctx)
+            tcp[isOrig].reassembly.clear()
+            tcp[isOrig].reassembly.skipDeliveries = true
+        }
+    }
+
+    /// `Reassembler::NewBlock`.
+    mutating func newBlock(isOrig: Bool, seq start: Int64, data: UnsafeRawBufferPointer, _ ctx: inout TrackerContext) {
+        guard data.count > 0 else { return }
+        let upper = start + Int64(data.count)
+        let trimSeq = tcp[isOrig].reassembly.trimSeq
+        // Already acknowledged: nothing to do.
+        if upper <= trimSeq { return }
+        checkOverlap(isOrig: isOrig, seq: start, data: data, &ctx)
+        var seq = start
+        var bytes = data
+        var packetOffset = 0
+        if seq < trimSeq {
+            // Partly acknowledged: keep the new part.
+            let old = Int(trimSeq - seq)
+            bytes = UnsafeRawBufferPointer(rebasing: data[old...])
+            seq = trimSeq
+            packetOffset = old
+        }
+        let first = tcp[isOrig].reassembly.addAndCheck(seq: seq, upper: upper, data: bytes, packetOffset: packetOffset)
+        blockInserted(isOrig: isOrig, startingAt: first, &ctx)
+    }
+
+    /// `CheckOverlap` + `Overlap`: retransmitted bytes that differ from the
+    /// buffered ones raise `rexmit_inconsistency` (a lone differing byte only
+    /// once the peer has sent something, to skip keep-alives).
+    mutating func checkOverlap(isOrig: Bool, seq: Int64, data: UnsafeRawBufferPointer, _ ctx: inout TrackerContext) {
+        let upper = seq + Int64(data.count)
+        var i = tcp[isOrig].reassembly.firstBlock(endingAbove: seq)
+        let peerActive = tcp[!isOrig].hasDoneSomething
+        while i < tcp[isOrig].reassembly.count {
+            let b = tcp[isOrig].reassembly[i]
+            if upper <= b.seq { break }
+            let from = max(seq, b.seq), to = min(upper, b.upper)
+            let n = Int(to - from)
+            if n > 0 {
+                let newBytes = UnsafeRawBufferPointer(rebasing: data[Int(from - seq) ..< Int(from - seq) + n])
+                let differs = tcp[isOrig].reassembly.withBytes(ofBlock: i) { old -> Bool in
+                    let oldBytes = UnsafeRawBufferPointer(rebasing: old[Int(from - b.seq) ..< Int(from - b.seq) + n])
+                    return !oldBytes.elementsEqual(newBytes)
+                }
+                if differs && (n > 1 || peerActive) {
+                    let old = tcp[isOrig].reassembly.withBytes(ofBlock: i) { old in
+                        ctx.out.stash(UnsafeRawBufferPointer(rebasing: old[Int(from - b.seq) ..< Int(from - b.seq) + n]))
+                    }
+                    let new = ctx.out.stash(newBytes)
+                    ctx.out.append(.rexmitInconsistency(RexmitInconsistency(
+                        slot: connectionSlot, old: old, new: new, time: ctx.networkTime)))
+                }
+            }
+            i += 1
+        }
+    }
+
+    /// `BlockInserted`: if the block fills the hole at the delivery point,
+    /// deliver it and every block that follows contiguously.
+    mutating func blockInserted(isOrig: Bool, startingAt start: Int, _ ctx: inout TrackerContext) {
+        let startBlock = tcp[isOrig].reassembly[start]
+        let lrs = tcp[isOrig].reassembly.lastReassemSeq
+        guard startBlock.seq <= lrs && startBlock.upper > lrs else { return }
+        var i = start
+        while i < tcp[isOrig].reassembly.count,
+              tcp[isOrig].reassembly[i].seq <= tcp[isOrig].reassembly.lastReassemSeq {
+            let b = tcp[isOrig].reassembly[i]
+            if b.seq == tcp[isOrig].reassembly.lastReassemSeq {
+                tcp[isOrig].reassembly.lastReassemSeq += b.size
+                deliverBlock(isOrig: isOrig, index: i, &ctx)
+            }
+            i += 1
+        }
+        // Much data and no ACK at all: presumably the peer's ACKs are not
+        // visible, so do not hold the delivered data any longer.
+        // (Scalars only: holding a copy of the endpoint across the trim would
+        // force a copy of its block list.)
+        let noDataAcked = tcp[isOrig].noDataAcked, size = tcp[isOrig].size
+        if noDataAcked && ctx.config.tcpMaxInitialWindow > 0 && size > ctx.config.tcpMaxInitialWindow {
+            _ = trimToSeq(isOrig: isOrig, tcp[isOrig].reassembly.lastReassemSeq, &ctx)
+        }
+    }
+
+    /// Hands one block to the application analyzer.
+    func deliverBlock(isOrig: Bool, index: Int, _ ctx: inout TrackerContext) {
+        let rs = tcp[isOrig].reassembly
+        guard !rs.skipDeliveries else { return }
+        let b = rs[index]
+        let bytes: PayloadBytes
+        if let payload = ctx.currentPayload, b.generation == rs.generation {
+            // Created from the packet being processed: point into it.
+            bytes = .packet(UnsafeRawBufferPointer(rebasing: payload[b.packetOffset ..< b.packetOffset + Int(b.size)]))
+        } else {
+            bytes = rs.withBytes(ofBlock: index) { ctx.out.stash($0) }
+        }
+        ctx.out.append(.tcpData(PayloadRecord(
+            slot: connectionSlot, isOriginator: isOrig, bytes: bytes, time: ctx.networkTime)))
+    }
+
+    /// `TrimToSeq`: the peer acknowledged everything below `seq`. Undelivered
+    /// data below it becomes a gap; returns the number of missing bytes in the
+    /// trimmed range (holes, including between blocks).
+    mutating func trimToSeq(isOrig: Bool, _ seq: Int64, _ ctx: inout TrackerContext) -> Int64 {
+        var missing: Int64 = 0
+        let lrs = tcp[isOrig].reassembly.lastReassemSeq
+        if let first = tcp[isOrig].reassembly.first {
+            if first.seq > lrs { missing += first.seq - lrs }  // an initial hole
+        } else if seq > lrs {
+            missing += seq - lrs  // trimming data never seen
+        }
+        if seq > lrs { undelivered(isOrig: isOrig, upTo: seq, &ctx) }
+
+        while let first = tcp[isOrig].reassembly.first, first.upper <= seq {
+            let nextSeq: Int64? = tcp[isOrig].reassembly.count > 1 ? tcp[isOrig].reassembly[1].seq : nil
+            if let next = nextSeq, next <= seq {
+                if first.upper != next { missing += next - first.upper }
+            } else if first.upper != seq && first.upper != seq - 1 {
+                // The second test allows for the ACK of a FIN.
+                missing += seq - first.upper
+            }
+            tcp[isOrig].reassembly.removeFirst()
+        }
+        if let first = tcp[isOrig].reassembly.first,
+           first.seq == tcp[isOrig].reassembly.lastReassemSeq {
+            // Skipping undeliverable data may have made this block deliverable.
+            blockInserted(isOrig: isOrig, startingAt: 0, &ctx)
+        }
+        if seq > tcp[isOrig].reassembly.trimSeq { tcp[isOrig].reassembly.trimSeq = seq }
+        return missing
+    }
+
+    /// `TCP_Reassembler::Undelivered`: bytes [last_reassem_seq, upTo) will never
+    /// be delivered.
+    mutating func undelivered(isOrig: Bool, upTo: Int64, _ ctx: inout TrackerContext) {
+        // Partial connections: the faked initial numbering makes the first one
+        // or two octets look missing; ignore (delivery point unchanged).
+        if upTo <= 2 && tcp.isPartial && upTo >= 0 { return }
+        let lrs = tcp[isOrig].reassembly.lastReassemSeq
+        guard upTo > lrs else { return }
+        let e = tcp[isOrig], p = tcp[!isOrig]
+        if lrs == 1 && (e.finCount > 0 || e.rstCount > 0 || p.finCount > 0 || p.rstCount > 0) {
+            // Nothing ever delivered and the connection is ending (e.g. a
+            // SYN/FIN/RST-filtered trace): stop delivering silently.
+            tcp[isOrig].reassembly.skipDeliveries = true
+        } else {
+            if !tcp[isOrig].reassembly.skipDeliveries {
+                let range = StreamRange(slot: connectionSlot, isOriginator: isOrig, sequence: lrs,
+                                        length: upTo - lrs, time: ctx.networkTime)
+                // Gaps are reported only for cleanly established connections.
+                if e.state == .established && p.state == .established {
+                    ctx.out.append(.contentGap(range))
+                }
+                ctx.out.append(.tcpUndelivered(range))
+            }
+            tcp[isOrig].reassembly.hadGap = true
+        }
+        tcp[isOrig].reassembly.lastReassemSeq = upTo
+    }
+
+    /// `TCP_Reassembler::AckReceived`: the peer acknowledged this side's data up
+    /// to relative sequence `seq`.
+    mutating func ackReceived(isOrig: Bool, seq ackSeq: Int64, _ ctx: inout TrackerContext) {
+        var seq = ackSeq
+        let finCount = tcp[isOrig].finCount, finSeq = tcp[isOrig].finSeq
+        // The FIN octet is not data.
+        if finCount > 0 && seq - finSeq >= 0 { seq = finSeq - 1 }
+        guard seq - tcp[isOrig].reassembly.trimSeq > 0 else { return }
+        let testActive = !tcp[isOrig].reassembly.skipDeliveries
+            && tcp[isOrig].state == .established && tcp[!isOrig].state == .established
+        let missing = trimToSeq(isOrig: isOrig, seq, &ctx)
+        if testActive && missing > 0 {
+            ctx.out.append(.ackAboveHole(slot: connectionSlot, time: ctx.networkTime))
+        }
+        checkEOF(isOrig: isOrig, &ctx)
+    }
+
+    /// `CheckEOF`: once a closing side has delivered everything, report its EOF.
+    mutating func checkEOF(isOrig: Bool, _ ctx: inout TrackerContext) {
+        guard tcp.reassembling else { return }
+        let state = tcp[isOrig].state
+        if !tcp[isOrig].reassembly.didEOF && (tcp[isOrig].finCount > 0 || state == .closed || state == .reset)
+            && !reassemblerDataPending(isOrig: isOrig) {
+            tcp[isOrig].reassembly.didEOF = true
+            endpointEOF(isOrig: isOrig, &ctx)
+        }
+    }
+
+    /// `TCP_Reassembler::DataPending`: not everything up to last_seq delivered,
+    /// or (unless this side reset) the peer still holds blocks.
+    func reassemblerDataPending(isOrig: Bool) -> Bool {
+        let e = tcp[isOrig]
+        guard !e.reassembly.skipDeliveries else { return false }
+        let delivered = e.startSeq &+ UInt32(truncatingIfNeeded: e.reassembly.lastReassemSeq)
+        if delivered != e.lastSeq &- 1 && delivered != e.lastSeq { return true }
+        if e.state != .reset && tcp[!isOrig].reassembly.hasBlocks { return true }
+        return false
+    }
+}

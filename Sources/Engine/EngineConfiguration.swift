@@ -1,0 +1,50 @@
+import CaptureIO
+import Connections
+import Policy
+import SunRPC
+
+/// Everything a replay depends on besides its input bytes. The output is a pure
+/// function of (input bytes, this value).
+public struct EngineConfiguration: Sendable {
+    /// Verify IP/UDP/TCP checksums (false = the reference's `-C`, `--no-checksums`).
+    public var verifyChecksums: Bool
+    /// Capture filter (tcpdump syntax); the reference's scripts give `port 111`.
+    public var filterExpression: String
+    /// Script-level settings (portmapper, weird, notice tables).
+    public var policy: PolicyConfiguration
+    /// Per-connection RPC limits.
+    public var rpc: RPCConfiguration
+    /// Connection-layer tunables; `checksumsEnabled` is overridden by `verifyChecksums`.
+    public var connections: ConnectionConfiguration
+    /// Limits applied to each capture file's reader.
+    public var reader: ReaderOptions
+    /// Produce events.log lines (SEMANTICS-RPC §6) for every event, including weirds the
+    /// policy suppresses.
+    public var recordEvents: Bool
+    /// Number of shards flows are spread over. Only 1 is implemented so far: the
+    /// dispatcher, shard and merge types are shaped for more (see `Engine`).
+    public var shardCount: Int
+
+    public init(
+        verifyChecksums: Bool = true, filterExpression: String = BPFFilter.defaultExpression,
+        policy: PolicyConfiguration = PolicyConfiguration(), rpc: RPCConfiguration = RPCConfiguration(),
+        connections: ConnectionConfiguration = ConnectionConfiguration(), reader: ReaderOptions = ReaderOptions(),
+        recordEvents: Bool = false, shardCount: Int = 1
+    ) {
+        self.verifyChecksums = verifyChecksums
+        self.filterExpression = filterExpression
+        self.policy = policy
+        self.rpc = rpc
+        self.connections = connections
+        self.reader = reader
+        self.recordEvents = recordEvents
+        self.shardCount = shardCount
+    }
+
+    /// The connection configuration actually used (checksum mode applied).
+    var effectiveConnections: ConnectionConfiguration {
+        var c = connections
+        c.checksumsEnabled = verifyChecksums
+        return c
+    }
+}

@@ -1,0 +1,79 @@
+import PacketDecoding
+
+// connection_state_remove handlers (notice.bro, weird.bro, conn.bro) and the
+// conn.log service column (SEMANTICS-CONN §4.4).
+extension PolicyEngine {
+    func handleConnectionRemoved(_ removal: ConnectionRemoval) {
+        let connection = removal.connection
+        let id = connection.id
+        // notice.bro: forget the tag one second later (other handlers may still notice).
+        tagDeletions.append((networkTime + configuration.noticeTagForgetDelay, id))
+        // weird.bro
+        weirdIgnore[idString(id)] = nil
+        didInconsistencyMessage.remove(id)
+        // conn.bro (runs last): hot re-check for still-open TCP connections, hot notice,
+        // then the line.
+        var record = connection.isCompressorPending
+            ? ConnectionRecord.compressorPending
+            : (connections.removeValue(forKey: id) ?? ConnectionRecord())
+        if id.proto == .tcp { connectionGone(&record, connection) }
+        if record.hot > 0 {
+            logHotConnection(&record, connection, summary: fullIDString(record, connection, removal.summary))
+        }
+        output.connections.append(ConnectionAnnotation(
+            token: removal.token, id: id, service: service(for: record, connection), addl: record.addl))
+    }
+
+    /// conn.bro `connection_gone` at removal of a connection still established (S1) or
+    /// half-closed (S2/S3).
+    func connectionGone(_ record: inout ConnectionRecord, _ connection: PolicyConnection) {
+        let os = connection.originatorState
+        let rs = connection.responderState
+        let bothEstablished = os == TCPEndpointState.established && rs == TCPEndpointState.established
+        let halfClosed = (os == TCPEndpointState.closed || rs == TCPEndpointState.closed)
+            && (os == TCPEndpointState.established || rs == TCPEndpointState.established)
+        guard bothEstablished || halfClosed else { return }
+        if connection.originatorSize == 0 || connection.responderSize == 0 {
+            if os == TCPEndpointState.reset && rs == TCPEndpointState.inactive { return }
+            record.hot = 0
+        } else {
+            checkHot(&record, connection, stage: .timeout)
+        }
+    }
+
+    /// conn.bro `log_hot_conn`: one SensitiveConnection per distinct summary text.
+    func logHotConnection(_ record: inout ConnectionRecord, _ connection: PolicyConnection, summary: String) {
+        guard record.hotReported.insert(summary).inserted else { return }
+        notice(note: "SensitiveConnection", message: "hot: " + summary, connection: connection, record: &record)
+    }
+
+    /// The service column: hash-first service, else `RPC_server_map`, else port names.
+    func service(for record: ConnectionRecord, _ connection: PolicyConnection) -> String {
+        let id = connection.id
+        if let first = ScriptTableOrder.firstService(record.services) { return first }
+        let responderPort = PortValue(id.responderPort, id.proto)
+        if let mapped = rpcServerMap[ServerPort(server: id.responder, port: responderPort)] { return mapped }
+        let names = configuration.portNames
+        if connection.originatorState == 0, names[responderPort] == nil,
+           let originatorName = names[PortValue(id.originatorPort, id.proto)] {
+            return originatorName
+        }
+        return names[responderPort] ?? "other"
+    }
+
+    /// conn.bro `full_id_string` (text of a SensitiveConnection notice).
+    func fullIDString(_ record: ConnectionRecord, _ connection: PolicyConnection, _ summary: ConnectionSummaryText) -> String {
+        let id = connection.id
+        let graphic = [
+            "OTH": "?>?", "REJ": "[", "RSTO": ">]", "RSTOS0": "}]", "RSTR": ">[", "RSTRH": "<[",
+            "S0": "}", "S1": ">", "S2": "}2", "S3": "}3", "SF": ">", "SH": ">h", "SHR": "<h",
+        ][summary.stateCode] ?? "?>?"
+        let serviceName = configuration.portNames[PortValue(id.responderPort, id.proto)] ?? "other"
+        let state = summary.stateCode
+        if state == "S0" || state == "S1" || state == "REJ" {
+            return "\(id.originator) \(graphic) \(id.responder)/\(serviceName) \(record.addl)"
+        }
+        return "\(id.originator) \(summary.originatorBytesText)b \(graphic) \(id.responder)/\(serviceName) "
+            + "\(summary.responderBytesText)b \(FixedPoint.format(summary.duration, decimals: 1))s \(record.addl)"
+    }
+}

@@ -1,0 +1,191 @@
+import PacketDecoding
+
+/// The single-threaded policy stage: all state the reference keeps in script globals
+/// (weird de-duplication, did_pm_log, notice tags, RPC_server_map, annotations, scan
+/// counters) lives in one instance, fed an ordered stream of `PolicyInput`s.
+///
+/// Events are queued and drained FIFO like the reference's event queue, because a script
+/// handler can raise an event that must run *after* everything already queued for the
+/// same packet (`pm_bad_port` → `conn_weird_addl`, SEMANTICS-RPC §2.3). Callers enqueue a
+/// packet's inputs and then `drain()`, or use `process(_:)` for both.
+public final class PolicyEngine {
+    public let configuration: PolicyConfiguration
+    /// Whether `pm_bad_port` raises `conn_weird_addl("bad_pm_port")` here (the script's
+    /// behaviour). Off when the RPC stage already emits that weird itself.
+    public let derivesBadPortWeird: Bool
+
+    /// Network time: the maximum input time seen.
+    public private(set) var networkTime: Double = 0
+    var queue: [PolicyInput] = []
+    var queueHead = 0
+    var output = PolicyOutput()
+
+    // Per-connection script state (`c$addl`, `c$service`, `c$hot`).
+    var connections: [ConnectionID: ConnectionRecord] = [:]
+
+    // portmapper.bro
+    var didPMLog: Set<PMLogKey> = []
+    var suppressPMLog: Set<AddressName> = []
+    var rpcServerMap: [ServerPort: String] = [:]
+    let anyRPCOkay: Set<AddressName>
+
+    // weird.bro
+    var weirdIgnore: [String: WeirdIgnoreEntry] = [:]
+    var didNoticeConnection: [ConnectionNameKey: Double] = [:]
+    var didNoticeOriginator: [AddressName: Double] = [:]
+    var didWeirdLog: [String: Double] = [:]
+    var didInconsistencyMessage: Set<ConnectionID> = []
+
+    // notice.bro
+    var noticeCounter: UInt64 = 0
+    var noticeTags: [ConnectionID: String] = [:]
+    var tagDeletions: [(time: Double, id: ConnectionID)] = []
+    var tagDeletionHead = 0
+
+    // scan.bro
+    var scan = ScanState()
+
+    /// Expiring tables are swept at the first clock advance and then every
+    /// `table_expire_interval` (the reference's table timers start at time ~0).
+    var nextSweep: Double = 0.01
+
+    public init(configuration: PolicyConfiguration = PolicyConfiguration(), derivesBadPortWeird: Bool = true) {
+        self.configuration = configuration
+        self.derivesBadPortWeird = derivesBadPortWeird
+        var okay = configuration.anyRPCOkay
+        for server in configuration.nfsWorldServers {
+            for service in configuration.nfsServices { okay.insert(AddressName(server, service)) }
+        }
+        anyRPCOkay = okay
+    }
+
+    // MARK: feeding
+
+    /// Queues an input behind everything already queued.
+    public func enqueue(_ input: PolicyInput) {
+        queue.append(input)
+    }
+
+    /// Processes queued inputs in FIFO order, including those raised while draining.
+    public func drain() {
+        while queueHead < queue.count {
+            let input = queue[queueHead]
+            queueHead += 1
+            dispatch(input)
+        }
+        queue.removeAll(keepingCapacity: true)
+        queueHead = 0
+    }
+
+    /// Enqueues a batch (normally one packet's worth) and drains it.
+    public func process<S: Sequence>(_ inputs: S) where S.Element == PolicyInput {
+        for input in inputs { enqueue(input) }
+        drain()
+    }
+
+    /// Hands out and clears the records produced so far.
+    public func takeOutput() -> PolicyOutput {
+        defer { output = PolicyOutput() }
+        return output
+    }
+
+    func dispatch(_ input: PolicyInput) {
+        advanceClock(to: input.time)
+        switch input {
+        case .networkTime:
+            break
+        case .portmapper(_, let connection, let event):
+            handlePortmapper(event, connection: connection)
+        case .weird(_, let event):
+            handleWeird(event)
+        case .connectionNotice(_, let connection, let event):
+            handleConnectionNotice(event, connection: connection)
+        case .connectionEvent(_, let connection, let event, let summary):
+            handleConnectionEvent(event, connection: connection, summary: summary)
+        case .connectionRemoved(_, let removal):
+            handleConnectionRemoved(removal)
+        case .endOfInput:
+            handleEndOfInput()
+        }
+    }
+
+    // MARK: clock
+
+    func advanceClock(to time: Double) {
+        if time > networkTime { networkTime = time }
+        while tagDeletionHead < tagDeletions.count && tagDeletions[tagDeletionHead].time <= networkTime {
+            noticeTags[tagDeletions[tagDeletionHead].id] = nil
+            tagDeletionHead += 1
+        }
+        if tagDeletionHead > 64 && tagDeletionHead * 2 > tagDeletions.count {
+            tagDeletions.removeFirst(tagDeletionHead)
+            tagDeletionHead = 0
+        }
+        if networkTime >= nextSweep {
+            sweepExpiringTables()
+            nextSweep = networkTime + configuration.tableExpireInterval
+        }
+    }
+
+    /// One pass of the reference's incremental table expiry (all entries at once here:
+    /// its per-pass step limit of 5000 entries never matters at these table sizes).
+    func sweepExpiringTables() {
+        let now = networkTime
+        let ignoreExpiry = configuration.weirdIgnoreExpiry
+        weirdIgnore = weirdIgnore.filter { !($0.value.created + ignoreExpiry < now) }
+        let memory = configuration.weirdNoticeMemoryExpiry
+        didNoticeConnection = didNoticeConnection.filter { !($0.value + memory < now) }
+        didNoticeOriginator = didNoticeOriginator.filter { !($0.value + memory < now) }
+        didWeirdLog = didWeirdLog.filter { !($0.value + memory < now) }
+        sweepScanTables()
+    }
+
+    // MARK: connection records
+
+    /// Runs `body` on the connection's script record; synthetic compressor records are
+    /// fresh each time and dropped afterwards.
+    func withRecord<R>(_ connection: PolicyConnection, _ body: (inout ConnectionRecord) -> R) -> R {
+        if connection.isCompressorPending {
+            var record = ConnectionRecord.compressorPending
+            return body(&record)
+        }
+        return body(&connections[connection.id, default: ConnectionRecord()])
+    }
+}
+
+/// The mutable part of the reference's `connection` record that scripts write.
+struct ConnectionRecord {
+    var addl = ""
+    /// `c$service` in insertion order; the conn.log pick uses hash order (`ScriptTableOrder`).
+    var services: [String] = []
+    var hot = 0
+    /// conn.bro `hot_conns_reported[c$id]`.
+    var hotReported: Set<String> = []
+
+    static let compressorPending = ConnectionRecord(addl: "cc=1")
+
+    mutating func addService(_ name: String) {
+        if !services.contains(name) { services.append(name) }
+    }
+}
+
+struct PMLogKey: Hashable {
+    var client: IPv4Address
+    var server: IPv4Address
+    var procedure: String
+}
+
+struct ServerPort: Hashable {
+    var server: IPv4Address
+    var port: PortValue
+}
+
+struct WeirdIgnoreEntry {
+    var created: Double
+    var names: Set<String>
+}
+
+struct ConnectionNameKey: Hashable {
+    var id: ConnectionID
+    var name: String
+}

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+/// `rpcreplay corpus`: tools that make and reshape corpora (not used in replays).
+struct CorpusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "corpus",
+        abstract: "Make corpus files: multi-frame zstd packing, format conversion.",
+        subcommands: [CorpusPackCommand.self, CorpusConvertCommand.self])
+}
