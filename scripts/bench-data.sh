@@ -40,7 +40,7 @@ if [ ! -s "$out/multi.pcap.zst" ] || { [ "$can_pack" = yes ] && [ "$method" != p
   rm -f "$out/.multi.tmp"
   if [ "$can_pack" = yes ]; then
     echo "bench-data: packing $out/multi.pcap.zst with '$bin corpus pack' (16 MiB frames)" >&2
-    "$bin" corpus pack "$out/plain.pcap" "$out/.multi.tmp" --frame-mib 16 --level 3
+    "$bin" corpus pack "$out/plain.pcap" "$out/.multi.tmp" --frame-mib 16 --level 3 >/dev/null
     method=pack
   else
     echo "bench-data: compressing $out/multi.pcap.zst as separate 16 MiB frames" >&2
