@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <pcap/pcap.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -82,6 +83,63 @@ static int64_t decompress_stream(const void *src, size_t src_len, int sink) {
 
 int64_t rr_zstd_decompress(const void *src, size_t src_len) {
     return decompress_stream(src, src_len, -1);
+}
+
+/* One thread's share of rr_zstd_decompress_parallel: frames first, first+step, ... */
+typedef struct {
+    const char *src;
+    const size_t *frame_start;  /* frame_count + 1 offsets */
+    size_t frame_count;
+    size_t first;
+    size_t step;
+    int64_t produced;  /* -1 on a corrupt frame */
+} parallel_share;
+
+static void *decompress_share(void *arg) {
+    parallel_share *share = (parallel_share *)arg;
+    share->produced = 0;
+    for (size_t i = share->first; i < share->frame_count; i += share->step) {
+        int64_t n = decompress_stream(share->src + share->frame_start[i],
+                                      share->frame_start[i + 1] - share->frame_start[i], -1);
+        if (n < 0) { share->produced = -1; break; }
+        share->produced += n;
+    }
+    return NULL;
+}
+
+int64_t rr_zstd_decompress_parallel(const void *src, size_t src_len, int threads) {
+    if (threads < 1) threads = 1;
+    int64_t frames = rr_zstd_frame_count(src, src_len);
+    if (frames < 0) return -1;
+    size_t *frame_start = malloc(((size_t)frames + 1) * sizeof(size_t));
+    parallel_share *shares = calloc((size_t)threads, sizeof(parallel_share));
+    pthread_t *ids = calloc((size_t)threads, sizeof(pthread_t));
+    int64_t total = -1;
+    if (frame_start == NULL || shares == NULL || ids == NULL) goto done;
+    size_t offset = 0;
+    for (int64_t i = 0; i < frames; i++) {
+        frame_start[i] = offset;
+        offset += ZSTD_findFrameCompressedSize((const char *)src + offset, src_len - offset);
+    }
+    frame_start[frames] = offset;
+    int started = 0;
+    for (int t = 0; t < threads; t++) {
+        shares[t] = (parallel_share){(const char *)src, frame_start, (size_t)frames, (size_t)t, (size_t)threads, 0};
+        if (pthread_create(&ids[t], NULL, decompress_share, &shares[t]) != 0) break;
+        started++;
+    }
+    total = 0;
+    for (int t = 0; t < started; t++) {
+        pthread_join(ids[t], NULL);
+        if (shares[t].produced < 0) total = -1;
+        else if (total >= 0) total += shares[t].produced;
+    }
+    if (started < threads) total = -1;
+done:
+    free(frame_start);
+    free(shares);
+    free(ids);
+    return total;
 }
 
 int64_t rr_zstd_decompress_to_fd(const void *src, size_t src_len, int fd) {

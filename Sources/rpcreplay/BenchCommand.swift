@@ -77,6 +77,9 @@ struct BenchCommand: ParsableCommand {
         }
         if input.streamContainer == .pcap || input.streamContainer == .pcapng { plan.append(("libpcap", .libpcap)) }
         if input.container == .zstd { plan.append(("rawZstd", .rawZstd)) }
+        if input.isMultiFrameZstd {
+            plan.append(("rawZstdTwoThreads", .rawZstdParallel(threads: max(2, mainThreads))))
+        }
         plan.append(("memoryWalk", .memoryWalk))
         plan.append(("memcpy", .memcpy))
         return plan

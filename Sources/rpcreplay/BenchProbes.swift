@@ -17,6 +17,9 @@ enum BenchProbe: Hashable {
     case libpcap
     /// C `ZSTD_decompressStream` of the compressed file, output discarded.
     case rawZstd
+    /// The same over independent frames on several C threads: the machine's
+    /// own ceiling for parallel decompression.
+    case rawZstdParallel(threads: Int)
     /// One word per cache line of the (freshly mapped) uncompressed stream.
     case memoryWalk
     /// memcpy of the uncompressed stream through one reader-sized window.
@@ -27,6 +30,7 @@ enum BenchProbe: Hashable {
         case .reader(let threads): return threads == 1 ? "reader, 1 thread" : "reader, \(threads) threads"
         case .libpcap: return "libpcap pcap_next_ex loop"
         case .rawZstd: return "raw libzstd stream"
+        case .rawZstdParallel(let threads): return "raw libzstd, \(threads) threads"
         case .memoryWalk: return "memory walk (64 B lines)"
         case .memcpy: return "memcpy into one window"
         }
@@ -96,7 +100,8 @@ extension BenchProbe {
         switch self {
         case .reader(let threads): return try Self.readerWalk(input.path, threads: threads)
         case .libpcap: return try Self.libpcapLoop(input)
-        case .rawZstd: return try Self.rawZstd(input)
+        case .rawZstd: return try Self.rawZstd(input, threads: 1)
+        case .rawZstdParallel(let threads): return try Self.rawZstd(input, threads: threads)
         case .memoryWalk, .memcpy:
             guard let stream = input.streamPath else { throw BenchFailure("no uncompressed stream") }
             let start = monotonicSeconds()
@@ -149,10 +154,12 @@ extension BenchProbe {
             streamBytes: input.streamBytes)
     }
 
-    private static func rawZstd(_ input: BenchInput) throws -> BenchSample {
+    private static func rawZstd(_ input: BenchInput, threads: Int) throws -> BenchSample {
         let start = monotonicSeconds()
         let file = try MappedFile(path: input.path)
-        let produced = rr_zstd_decompress(file.bytes.baseAddress, file.bytes.count)
+        let produced = threads == 1
+            ? rr_zstd_decompress(file.bytes.baseAddress, file.bytes.count)
+            : rr_zstd_decompress_parallel(file.bytes.baseAddress, file.bytes.count, Int32(threads))
         let seconds = monotonicSeconds() - start
         guard produced >= 0 else { throw BenchFailure("raw libzstd: corrupt input") }
         return BenchSample(seconds: seconds, packets: 0, capturedBytes: 0, streamBytes: UInt64(produced))

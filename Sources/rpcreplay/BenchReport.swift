@@ -28,7 +28,7 @@ struct BenchFileReport: Codable {
     var zstdFrames: Int?
     var packets: UInt64?
     var capturedBytes: UInt64?
-    /// Keys: reader, readerOneThread, readerTwoThreads, libpcap, rawZstd, memoryWalk, memcpy.
+    /// Keys: reader, readerOneThread, readerTwoThreads, libpcap, rawZstd, rawZstdTwoThreads, memoryWalk, memcpy.
     var measurements: [String: BenchRate] = [:]
     /// Throughput of the reader divided by that of the named baseline (> 1: reader faster).
     var ratios: [String: Double] = [:]
@@ -104,12 +104,18 @@ struct BenchReport: Codable {
         return out
     }
 
-    static let rowOrder = ["reader", "readerOneThread", "readerTwoThreads", "libpcap", "rawZstd", "memoryWalk", "memcpy"]
+    static let rowOrder = [
+        "reader", "readerOneThread", "readerTwoThreads", "libpcap", "rawZstd", "rawZstdTwoThreads", "memoryWalk", "memcpy",
+    ]
     /// Which ratios to print on which row: each baseline shows how the reader compares with it.
     static let ratioBeside: [String: [(String, String)]] = [
         "readerTwoThreads": [("twoThreadsOverOneThread", "2-thread/1-thread"), ("twoThreadsCPUOverWall", "cpu/wall")],
         "libpcap": [("readerOverLibpcap", "reader/libpcap")],
         "rawZstd": [("readerOverRawZstd", "reader/raw-zstd"), ("readerOneThreadOverRawZstd", "1-thread reader/raw-zstd")],
+        "rawZstdTwoThreads": [
+            ("rawTwoThreadsOverOneThread", "raw 2-thread/1-thread"),
+            ("readerTwoThreadsOverRawTwoThreads", "2-thread reader/raw"),
+        ],
         "memoryWalk": [("readerOverMemoryWalk", "reader/memory-walk")],
         "memcpy": [("readerOverMemcpy", "reader/memcpy")],
     ]

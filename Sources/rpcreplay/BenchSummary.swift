@@ -45,6 +45,11 @@ struct BenchSummary {
         ratio("readerOverMemcpy", "memcpy", over: reader)
         ratio("twoThreadsOverOneThread", "readerOneThread", over: medians["readerTwoThreads"])
         ratio("readerOneThreadOverRawZstd", "rawZstd", over: medians["readerOneThread"])
+        // The machine's own parallel ceiling, and the reader against it.
+        if let one = medians["rawZstd"], let two = medians["rawZstdTwoThreads"], two > 0 {
+            report.ratios["rawTwoThreadsOverOneThread"] = one / two
+        }
+        ratio("readerTwoThreadsOverRawTwoThreads", "rawZstdTwoThreads", over: medians["readerTwoThreads"])
         // How many cores the multi-threaded reader really had: near 1 on a busy
         // machine, where its 2-thread/1-thread ratio says nothing about the code.
         if let two = report.measurements["readerTwoThreads"], two.seconds > 0 {

@@ -89,6 +89,28 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertEqual(result.status == 0, errors.isEmpty)
     }
 
+    func testMultiFrameZstdComparesOneAndTwoThreads() throws {
+        let result = try runBench(["--json", "--repeat", "1", corpus("variants/synth-mix-small.multiframe.pcap.zst")])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+        let file = try XCTUnwrap((json["files"] as? [[String: Any]])?.first)
+        XCTAssertGreaterThan(file["zstdFrames"] as? Int ?? 0, 1)
+        let measurements = try XCTUnwrap(file["measurements"] as? [String: [String: Any]])
+        XCTAssertEqual(
+            Set(measurements.keys),
+            ["readerOneThread", "readerTwoThreads", "libpcap", "rawZstd", "rawZstdTwoThreads", "memoryWalk", "memcpy"])
+        XCTAssertEqual(measurements["readerOneThread"]?["threads"] as? Int, 1)
+        XCTAssertEqual(measurements["readerTwoThreads"]?["threads"] as? Int, 2)
+        // Both reader probes and libpcap saw the same packets (no mismatch recorded).
+        XCTAssertEqual((file["mismatches"] as? [String])?.isEmpty, true)
+        let ratios = try XCTUnwrap(file["ratios"] as? [String: Double])
+        for key in ["twoThreadsOverOneThread", "rawTwoThreadsOverOneThread", "readerTwoThreadsOverRawTwoThreads",
+            "readerOneThreadOverRawZstd", "twoThreadsCPUOverWall"]
+        {
+            XCTAssertNotNil(ratios[key], key)
+        }
+    }
+
     func testUnreadableFileFailsWithAMessage() throws {
         let result = try runBench(["--repeat", "1", "/nonexistent/trace.pcap"])
         XCTAssertNotEqual(result.status, 0)

@@ -90,6 +90,25 @@ final class BaselinesTests: XCTestCase {
         XCTAssertEqual(garbage.withUnsafeBytes { rr_zstd_decompress_to_fd($0.baseAddress, $0.count, -1) }, -1)
     }
 
+    func testParallelZstdDecompressionSplitsFramesAcrossThreads() throws {
+        let compressed = try Data(contentsOf: Self.corpora.appendingPathComponent("synth-mix-small/trace.pcap.zst"))
+        let single = compressed.withUnsafeBytes { rr_zstd_decompress($0.baseAddress, $0.count) }
+        XCTAssertGreaterThan(single, 0)
+        // Three independent frames: every thread count must produce all of them once.
+        let three = compressed + compressed + compressed
+        for threads in [1, 2, 3, 5] as [Int32] {
+            let produced = three.withUnsafeBytes { rr_zstd_decompress_parallel($0.baseAddress, $0.count, threads) }
+            XCTAssertEqual(produced, 3 * single, "threads \(threads)")
+        }
+        // A damaged frame fails the whole run, whichever thread decodes it.
+        var damaged = three
+        damaged.removeLast(100)
+        XCTAssertEqual(damaged.withUnsafeBytes { rr_zstd_decompress_parallel($0.baseAddress, $0.count, 2) }, -1)
+        var flipped = three
+        flipped[compressed.count + compressed.count / 2] ^= 0xFF
+        XCTAssertEqual(flipped.withUnsafeBytes { rr_zstd_decompress_parallel($0.baseAddress, $0.count, 2) }, -1)
+    }
+
     func testMemoryWalkReadsOneWordPerCacheLine() {
         var buffer = [UInt64](repeating: 0xFFFF, count: 40)  // 320 bytes: lines at 0, 64, ..., 256
         var expected: UInt64 = 0

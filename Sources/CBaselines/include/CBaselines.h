@@ -45,6 +45,15 @@ rr_pcap_loop_result rr_pcap_loop(const char *path, int touch_first_byte, char *e
 /// - Returns: decompressed byte count, or -1 on corrupt or truncated input.
 int64_t rr_zstd_decompress(const void *src, size_t src_len);
 
+/// Raw libzstd over independent frames on `threads` POSIX threads (frame i
+/// goes to thread i mod threads), each a plain streaming loop as in
+/// rr_zstd_decompress. Its speed-up over one thread is what the machine allows
+/// for parallel decompression (shared caches, memory bandwidth, a busy core):
+/// the ceiling for the reader's own 2-thread/1-thread ratio.
+/// - Returns: decompressed byte count, or -1 on corrupt input or if a thread
+///   cannot start.
+int64_t rr_zstd_decompress_parallel(const void *src, size_t src_len, int threads);
+
 /// Decompresses a buffer into a file descriptor (for building an uncompressed
 /// copy that libpcap can read). Not a baseline; lives here because it is the
 /// same loop with a write added.
