@@ -40,6 +40,10 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("zstd multi-frame: raw libzstd") { benchmark in
         benchmark.record(try Baseline.rawZstd(inputs.multiFrame))
     }
+    // The machine's ceiling for the reader's 2-thread/1-thread ratio.
+    Benchmark("zstd multi-frame: raw libzstd, 2 threads") { benchmark in
+        benchmark.record(try Baseline.rawZstd(inputs.multiFrame, threads: 2))
+    }
     // The zstd reader is registered only once CaptureReader can open zstd input,
     // so the suite runs (plain part) before that lands.
     guard ReaderWalk.canRead(inputs.singleFrame) else {
@@ -123,10 +127,12 @@ enum Baseline {
         return Pass(seconds: seconds, streamBytes: UInt64(file.bytes.count), packets: 0)
     }
 
-    static func rawZstd(_ path: String) throws -> Pass {
+    static func rawZstd(_ path: String, threads: Int32 = 1) throws -> Pass {
         let start = DispatchTime.now().uptimeNanoseconds
         let file = try MappedFile(path: path)
-        let produced = rr_zstd_decompress(file.bytes.baseAddress, file.bytes.count)
+        let produced = threads == 1
+            ? rr_zstd_decompress(file.bytes.baseAddress, file.bytes.count)
+            : rr_zstd_decompress_parallel(file.bytes.baseAddress, file.bytes.count, threads)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         guard produced >= 0 else { throw Failure(what: "corrupt zstd: \(path)") }
         return Pass(seconds: seconds, streamBytes: UInt64(produced), packets: 0)

@@ -54,10 +54,12 @@ static int64_t decompress_stream(const void *src, size_t src_len, int sink) {
     ZSTD_initDStream(ds);
     ZSTD_inBuffer in = {src, src_len, 0};
     int64_t total = 0;
-    size_t hint = 1;   /* 0 once the last frame seen is complete */
+    size_t hint = 1;   /* 0 once the last frame seen is complete and fully flushed */
     int more = 1;      /* the output buffer filled up: more may be buffered inside */
     int failed = 0;
-    while (in.pos < in.size || more) {
+    /* A full output buffer may hide buffered output, unless the frame is done:
+       calling again after the end would ask for the next frame's header. */
+    while (in.pos < in.size || (more && hint != 0)) {
         ZSTD_outBuffer out = {out_buf, out_cap, 0};
         hint = ZSTD_decompressStream(ds, &out, &in);
         if (ZSTD_isError(hint)) { failed = 1; break; }

@@ -90,6 +90,32 @@ final class BaselinesTests: XCTestCase {
         XCTAssertEqual(garbage.withUnsafeBytes { rr_zstd_decompress_to_fd($0.baseAddress, $0.count, -1) }, -1)
     }
 
+    /// A zstd frame of one raw (stored) block: `size` bytes of content, built by
+    /// hand from RFC 8878 so its decompressed size is exactly what we choose.
+    private func storedFrame(size: Int) -> Data {
+        var frame = Data([0x28, 0xB5, 0x2F, 0xFD, 0xA0])  // magic; single segment, 4-byte content size
+        withUnsafeBytes(of: UInt32(size).littleEndian) { frame.append(contentsOf: $0) }
+        let header = UInt32(1) | UInt32(size) << 3  // last block, raw, size
+        frame.append(contentsOf: [UInt8(header & 0xFF), UInt8(header >> 8 & 0xFF), UInt8(header >> 16 & 0xFF)])
+        frame.append(Data((0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31) }))
+        return frame
+    }
+
+    func testFramesEndingOnAnOutputBufferBoundaryAreComplete() {
+        // 128 KiB is ZSTD_DStreamOutSize(): the last call fills the buffer exactly.
+        let frame = storedFrame(size: 128 << 10)
+        frame.withUnsafeBytes { XCTAssertEqual(rr_zstd_decompress($0.baseAddress, $0.count), 128 << 10) }
+        let two = frame + frame
+        two.withUnsafeBytes { bytes in
+            XCTAssertEqual(rr_zstd_decompress(bytes.baseAddress, bytes.count), 256 << 10)
+            XCTAssertEqual(rr_zstd_decompress_parallel(bytes.baseAddress, bytes.count, 2), 256 << 10)
+        }
+        let odd = storedFrame(size: 1000)
+        odd.withUnsafeBytes { XCTAssertEqual(rr_zstd_decompress($0.baseAddress, $0.count), 1000) }
+        // Cut inside the block: truncated, not a shorter frame.
+        frame.prefix(frame.count - 1).withUnsafeBytes { XCTAssertEqual(rr_zstd_decompress($0.baseAddress, $0.count), -1) }
+    }
+
     func testParallelZstdDecompressionSplitsFramesAcrossThreads() throws {
         let compressed = try Data(contentsOf: Self.corpora.appendingPathComponent("synth-mix-small/trace.pcap.zst"))
         let single = compressed.withUnsafeBytes { rr_zstd_decompress($0.baseAddress, $0.count) }
