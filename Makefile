@@ -11,7 +11,7 @@ FUZZ_SECONDS ?= 30
 DEB_PACKAGES := libpcap-dev libzstd-dev zstd tshark tcpdump
 SHELL        := /bin/bash
 
-.PHONY: all deps build run test unit-test fuzz fuzz-smoke golden bench clean
+.PHONY: all deps build run test unit-test fuzz fuzz-smoke golden bench benchmarks clean
 
 all: build
 
@@ -67,6 +67,12 @@ golden: build
 
 bench: build
 	@./scripts/bench.sh $(BIN)
+
+# ordo-one/benchmark suites (nested package, own scratch path Benchmarks/.build;
+# slow to build the first time). Inputs: 128 MiB generated once into TMPDIR.
+benchmarks: build
+	RPCREPLAY_BIN=$(abspath $(BIN)) $(SWIFT) package --package-path Benchmarks \
+	  --scratch-path Benchmarks/.build benchmark --no-progress
 
 clean:
 	rm -rf .build $(FUZZ_SCRATCH) rpcreplay-out

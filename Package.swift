@@ -107,6 +107,8 @@ let package = Package(
     products: [
         .executable(name: "rpcreplay", targets: ["rpcreplay"]),
         .library(name: "CaptureIO", targets: ["CaptureIO"]),
+        // For the nested Benchmarks/ package, which compares the reader with these baselines.
+        .library(name: "CBaselines", targets: ["CBaselines"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),

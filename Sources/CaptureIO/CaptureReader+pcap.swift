@@ -9,6 +9,8 @@ struct PcapState {
     @usableFromInline var nanosecond = false
     @usableFromInline var linkType = LinkType.ethernet
     @usableFromInline var snaplen: UInt32 = 0
+    /// Every cache line below this offset has been prefetched.
+    @usableFromInline var prefetched = 0
     /// Records longer than this are cut to it (see `PcapFileHeader.snapshotLimit`).
     @usableFromInline var snapshotLimit: UInt32 = .max
     @usableFromInline init() {}
@@ -71,6 +73,8 @@ struct PcapFileHeader: Sendable {
 
 extension CaptureReader {
     @usableFromInline static var pcapRecordHeaderLength: Int { 16 }
+    /// How far ahead of the current record the walk prefetches.
+    @usableFromInline static var pcapPrefetchDistance: Int { 2048 }
 
     func openPcap(_ data: UnsafeRawBufferPointer) throws(CaptureError) {
         guard let header = PcapFileHeader(data) else {
@@ -101,8 +105,22 @@ extension CaptureReader {
             throw CaptureError(file: path, offset: UInt64(pos), problem: .truncatedRecordHeader)
         }
         let base = data.baseAddress! + pos
-        // Walking records is latency-bound: pull the lines ~1 KiB ahead.
-        rr_prefetch(base + 1024)
+        // Walking records is latency-bound (each caplen decides where the next
+        // header is): keep every cache line up to `pcapPrefetchDistance` ahead
+        // requested, so the next headers are in cache whatever the record sizes.
+        // One prefetch per record at a fixed offset misses most headers (records
+        // are rarely that long); covering every line makes the walk run at the
+        // memory-walk rate, and later stages read those packet bytes anyway.
+        let horizon = min(pos &+ Self.pcapPrefetchDistance, data.count)
+        var line = pcap.prefetched
+        if line < horizon {
+            let start = data.baseAddress!
+            repeat {
+                rr_prefetch(start + line)
+                line &+= 64
+            } while line < horizon
+            pcap.prefetched = line
+        }
         var sec = base.loadUnaligned(as: UInt32.self)
         var frac = base.loadUnaligned(fromByteOffset: 4, as: UInt32.self)
         var caplen = base.loadUnaligned(fromByteOffset: 8, as: UInt32.self)
