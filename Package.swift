@@ -102,6 +102,16 @@ if fuzzing {
     }
 }
 
+// Deterministic synthetic corpora (`rpcreplay corpus synth`): background traffic with
+// portmapper dialogues and anomalies, streamed to a classic pcap file.
+targets.append(.target(name: "CorpusSynth", dependencies: ["CaptureIO", "PacketDecoding"]))
+targets.append(.testTarget(
+    name: "CorpusSynthTests",
+    dependencies: ["CorpusSynth", "CaptureIO", "CPcap", "Engine", "Policy"]))
+for target in targets where target.name == "rpcreplay" {
+    target.dependencies.append("CorpusSynth")
+}
+
 let package = Package(
     name: "RPCReplay",
     products: [
@@ -117,3 +127,4 @@ let package = Package(
     targets: targets,
     swiftLanguageModes: [.v6]
 )
+
