@@ -107,7 +107,7 @@ if fuzzing {
 targets.append(.target(name: "CorpusSynth", dependencies: ["CaptureIO", "PacketDecoding"]))
 targets.append(.testTarget(
     name: "CorpusSynthTests",
-    dependencies: ["CorpusSynth", "CaptureIO", "CPcap", "Engine", "Policy"]))
+    dependencies: ["CorpusSynth", "CaptureIO", "CPcap", "PacketDecoding", "Connections", "Engine", "Policy"]))
 for target in targets where target.name == "rpcreplay" {
     target.dependencies.append("CorpusSynth")
 }

@@ -96,7 +96,7 @@ public final class CorpusSynthesizer {
             } else if rng.chance(0.3) {
                 try dnsEpisode()
             } else {
-                try bulkEpisode(maxBytes: remaining)
+                try bulkEpisode(maxBytes: min(remaining, backgroundAllowance()))
             }
             clock += UInt64(rng.inRange(50...20_000))
         }
@@ -104,6 +104,17 @@ public final class CorpusSynthesizer {
         summary.fileBytes = output.fileBytes
         summary.packets = output.packets
         return summary
+    }
+
+    /// Background frame bytes that still fit before port-111 traffic falls below its
+    /// share, so one long transfer cannot swamp the ratio (at least one small transfer).
+    func backgroundAllowance() -> UInt64 {
+        let share = configuration.rpcShare
+        guard share > 0 else { return .max }
+        let rpc = Double(summary.rpcFrameBytes)
+        let background = Double(summary.frameBytes - summary.rpcFrameBytes)
+        let allowed = rpc * (1 - share) / share - background
+        return UInt64(max(4_000, min(allowed, 1e15)))
     }
 
     /// Emits one frame of `flow` and advances the clock a little.
