@@ -108,8 +108,12 @@ targets.append(.target(name: "CorpusSynth", dependencies: ["CaptureIO", "PacketD
 targets.append(.testTarget(
     name: "CorpusSynthTests",
     dependencies: ["CorpusSynth", "CaptureIO", "CPcap", "PacketDecoding", "Connections", "Engine", "Policy"]))
+// Terminal progress line (stderr, throttled) for long replays and syntheses.
+targets.append(.target(name: "ProgressLine"))
+targets.append(.testTarget(name: "ProgressLineTests", dependencies: ["ProgressLine"]))
 for target in targets where target.name == "rpcreplay" {
     target.dependencies.append("CorpusSynth")
+    target.dependencies.append("ProgressLine")
 }
 
 let package = Package(

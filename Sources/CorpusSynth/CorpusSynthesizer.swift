@@ -79,9 +79,11 @@ public final class CorpusSynthesizer {
     }
 
     /// Writes episodes until the file reaches the target size, then closes it.
+    /// - Parameter progress: called after every episode (not every packet) with
+    ///   (packets, file bytes) so far; for a progress line.
     /// - Returns: what was written.
     /// - Throws: `CorpusSynthError` on a write failure.
-    public func run() throws(CorpusSynthError) -> CorpusSynthSummary {
+    public func run(progress: (_ packets: UInt64, _ bytes: UInt64) -> Void = { _, _ in }) throws(CorpusSynthError) -> CorpusSynthSummary {
         let target = configuration.targetBytes
         while output.fileBytes < target {
             let remaining = target - output.fileBytes
@@ -99,6 +101,7 @@ public final class CorpusSynthesizer {
                 try bulkEpisode(maxBytes: min(remaining, backgroundAllowance()))
             }
             clock += UInt64(rng.inRange(50...20_000))
+            progress(output.packets, output.fileBytes)
         }
         try output.finish()
         summary.fileBytes = output.fileBytes

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CorpusSynth
+import ProgressLine
 
 /// `rpcreplay corpus synth OUT --megabytes N --seed S`: a deterministic synthetic
 /// corpus of mixed traffic with portmapper dialogues and anomalies, for benchmarks
@@ -45,7 +46,14 @@ struct CorpusSynthCommand: ParsableCommand {
             targetBytes: UInt64(megabytes * 1_000_000), seed: seed, rpcShare: rpcShare)
         let summary: CorpusSynthSummary
         do {
-            summary = try CorpusSynthesizer(path: output, configuration: configuration).run()
+            // A line on stderr while a large file is written (terminal only; episodes are
+            // frequent, so the clock is read every 64th).
+            let reporter = ProgressReporter(label: "synth", quiet: false, checkEvery: 64)
+            let total = configuration.targetBytes
+            summary = try CorpusSynthesizer(path: output, configuration: configuration).run { packets, bytes in
+                reporter.observe(ProgressSnapshot(packets: packets, bytes: bytes, totalBytes: total))
+            }
+            reporter.finish()
         } catch {
             removePartialOutput(output)
             printError(error.description)
