@@ -107,7 +107,8 @@ if fuzzing {
 targets.append(.target(name: "CorpusSynth", dependencies: ["CaptureIO", "PacketDecoding"]))
 targets.append(.testTarget(
     name: "CorpusSynthTests",
-    dependencies: ["CorpusSynth", "CaptureIO", "CPcap", "PacketDecoding", "Connections", "Engine", "Policy"]))
+    dependencies: ["CorpusSynth", "CaptureIO", "CPcap", "PacketDecoding", "Connections", "Engine", "Policy",
+                   "PacketDecodingAllocationCounter"]))
 // Terminal progress line (stderr, throttled) for long replays and syntheses.
 targets.append(.target(name: "ProgressLine"))
 targets.append(.testTarget(name: "ProgressLineTests", dependencies: ["ProgressLine"]))
