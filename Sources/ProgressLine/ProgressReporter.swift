@@ -58,6 +58,16 @@ public final class ProgressReporter {
         }
     }
 
+    /// Sum of the sizes of `paths` (the ETA's total); files that cannot be stat'ed count 0.
+    public static func totalFileBytes(_ paths: [String]) -> UInt64 {
+        var total: UInt64 = 0
+        for path in paths {
+            var info = stat()
+            if stat(path, &info) == 0 { total += UInt64(max(0, info.st_size)) }
+        }
+        return total
+    }
+
     /// CLOCK_MONOTONIC in nanoseconds.
     public static func monotonicNanos() -> UInt64 {
         var ts = timespec()

@@ -74,4 +74,11 @@ final class ProgressLineTests: XCTestCase {
         XCTAssertEqual(read(fds[0], &byte, 1), 0, "a pipe gets no progress output")
         XCTAssertFalse(ProgressReporter(label: "replay", quiet: true, descriptor: 2).isEnabled)
     }
+
+    func testTotalFileBytesSumsSizesAndIgnoresMissingFiles() throws {
+        let path = NSTemporaryDirectory() + "progress-\(getpid()).bin"
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(count: 1234)))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        XCTAssertEqual(ProgressReporter.totalFileBytes([path, path, "/nonexistent/file"]), 2468)
+    }
 }
