@@ -54,6 +54,14 @@ final class CorpusSynthReplayTests: XCTestCase {
         XCTAssertTrue(events.contains(" pm_request_getport "))
         let weird = try String(contentsOfFile: out + "/weird.log", encoding: .utf8)
         XCTAssertTrue(weird.contains("unpaired_RPC_response"))
+
+        // The command and the library make the same bytes from the same arguments.
+        let (library, _) = try scratch.synth("lib.pcap", bytes: 1_000_000, seed: 9, rpcShare: 0.2)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: corpus)), try Data(contentsOf: URL(fileURLWithPath: library)))
+
+        XCTAssertNotEqual(try run(binary, ["corpus", "synth", scratch.path("x.pcap"), "--megabytes", "1", "--seed", "1", "--rpc-share", "1.5"]), 0)
+        XCTAssertNotEqual(try run(binary, ["corpus", "synth", scratch.path("x.pcap"), "--megabytes", "0", "--seed", "1"]), 0)
+        XCTAssertNotEqual(try run(binary, ["corpus", "synth", scratch.path("x.pcap"), "--megabytes", "1"]), 0, "--seed is required")
     }
 
     private func packageRoot() -> String {
