@@ -98,9 +98,10 @@ final class SynthOutput {
 
     func finish() throws(CorpusSynthError) {
         try flush()
-        guard close(fd) == 0 else { throw CorpusSynthError(file: path, problem: String(cString: strerror(errno))) }
-        // deinit must not close it again.
+        // Marked closed before checking: after a failed close(2) the descriptor is
+        // released all the same, and closing it again could hit a reused number.
         closed = true
+        guard close(fd) == 0 else { throw CorpusSynthError(file: path, problem: String(cString: strerror(errno))) }
     }
 
     private var closed = false
