@@ -102,6 +102,21 @@ if fuzzing {
     }
 }
 
+// Deterministic synthetic corpora (`rpcreplay corpus synth`): background traffic with
+// portmapper dialogues and anomalies, streamed to a classic pcap file.
+targets.append(.target(name: "CorpusSynth", dependencies: ["CaptureIO", "PacketDecoding"]))
+targets.append(.testTarget(
+    name: "CorpusSynthTests",
+    dependencies: ["CorpusSynth", "CaptureIO", "CPcap", "PacketDecoding", "Connections", "Engine", "Policy",
+                   "PacketDecodingAllocationCounter"]))
+// Terminal progress line (stderr, throttled) for long replays and syntheses.
+targets.append(.target(name: "ProgressLine"))
+targets.append(.testTarget(name: "ProgressLineTests", dependencies: ["ProgressLine"]))
+for target in targets where target.name == "rpcreplay" {
+    target.dependencies.append("CorpusSynth")
+    target.dependencies.append("ProgressLine")
+}
+
 let package = Package(
     name: "RPCReplay",
     products: [
@@ -117,3 +132,4 @@ let package = Package(
     targets: targets,
     swiftLanguageModes: [.v6]
 )
+

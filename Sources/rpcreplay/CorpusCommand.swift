@@ -4,6 +4,6 @@ import ArgumentParser
 struct CorpusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "corpus",
-        abstract: "Make corpus files: multi-frame zstd packing, format conversion.",
-        subcommands: [CorpusPackCommand.self, CorpusConvertCommand.self])
+        abstract: "Make corpus files: multi-frame zstd packing, format conversion, synthetic traffic.",
+        subcommands: [CorpusPackCommand.self, CorpusConvertCommand.self, CorpusSynthCommand.self])
 }
