@@ -124,6 +124,12 @@ let package = Package(
         .library(name: "CaptureIO", targets: ["CaptureIO"]),
         // For the nested Benchmarks/ package, which compares the reader with these baselines.
         .library(name: "CBaselines", targets: ["CBaselines"]),
+        // For Benchmarks/PipelineBenchmarks (decode, connection tracking, RPC prefix, whole engine).
+        .library(name: "PacketDecoding", targets: ["PacketDecoding"]),
+        .library(name: "Connections", targets: ["Connections"]),
+        .library(name: "SunRPC", targets: ["SunRPC"]),
+        .library(name: "Policy", targets: ["Policy"]),
+        .library(name: "Engine", targets: ["Engine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),

@@ -25,6 +25,23 @@ let package = Package(
             path: "ReaderBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Decode, connection tracking, the RPC prefix parser and the whole engine
+        // against the same-run libpcap loop (results: RESULTS.md).
+        .executableTarget(
+            name: "PipelineBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "CaptureIO", package: "RPCReplay"),
+                .product(name: "CBaselines", package: "RPCReplay"),
+                .product(name: "PacketDecoding", package: "RPCReplay"),
+                .product(name: "Connections", package: "RPCReplay"),
+                .product(name: "SunRPC", package: "RPCReplay"),
+                .product(name: "Policy", package: "RPCReplay"),
+                .product(name: "Engine", package: "RPCReplay"),
+            ],
+            path: "PipelineBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
