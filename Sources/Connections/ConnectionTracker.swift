@@ -150,11 +150,11 @@ public struct ConnectionTracker {
         if conns[i].id.proto == .tcp {
             if case .connection(let s)? = tcpTable[key], s == slot {
                 tcpTable[key] = nil
-                tcpOrder.remove(key)
+                orderRemove(key)
             }
         } else if udpTable[key] == slot {
             udpTable[key] = nil
-            udpOrder.remove(key)
+            orderRemove(key)
         }
         freeSlot(slot)
     }
@@ -171,6 +171,18 @@ public struct ConnectionTracker {
         ctx.out.append(.connectionRemoved(ConnectionRemoved(
             slot: c.connectionSlot, reason: reason, summary: summary, time: ctx.networkTime)))
         statistics.connectionsRemoved += 1
+    }
+
+    /// The reference's dictionary `Insert` for `key` (TCP: the compressor's table).
+    mutating func orderInsert(_ key: FlowKey) {
+        if key.transport == .tcp { tcpOrder.insert(key) } else { udpOrder.insert(key) }
+        ctx.note(.tableInserted(key))
+    }
+
+    /// The reference's dictionary `Remove` for `key`.
+    mutating func orderRemove(_ key: FlowKey) {
+        if key.transport == .tcp { tcpOrder.remove(key) } else { udpOrder.remove(key) }
+        ctx.note(.tableRemoved(key))
     }
 
     mutating func freeSlot(_ slot: Int32) {
