@@ -90,7 +90,8 @@ final class PolicyStage<Sink: EngineSink> {
             case .network: scope = .net
             case .flow(let source, let destination): scope = .flow(source: source, destination: destination)
             case .connection(let id, let slot):
-                var connection = summary.map(Self.policyConnection) ?? PolicyConnection(id: id)
+                var connection = PolicyConnection(id: id)
+                if let summary { connection = Self.policyConnection(summary) }
                 connection.isCompressorPending = slot == nil
                 scope = .connection(connection)
             }
@@ -125,6 +126,9 @@ final class PolicyStage<Sink: EngineSink> {
             policy.enqueue(.connectionRemoved(time: record.time, removal: Policy.ConnectionRemoval(
                 connection: Self.policyConnection(removed.summary), token: token,
                 summary: Self.summaryText(removed.summary))))
+
+        case .order:
+            return
         }
     }
 

@@ -28,9 +28,28 @@ final class Shard {
     /// Counters of analyzers already dropped, plus live ones at the end.
     var rpcStatistics = RPCStatistics()
 
-    init(connections: ConnectionConfiguration, rpc: RPCConfiguration) {
+    /// This shard's index: it processes the packets dispatched to it.
+    let index: Int32
+    /// In the flush, each group-starting order note opens its flush phase.
+    @exclusivity(unchecked) var flushing = false
+
+    init(index: Int = 0, connections: ConnectionConfiguration, rpc: RPCConfiguration) {
+        self.index = Int32(index)
         tracker = ConnectionTracker(configuration: connections)
         rpcConfiguration = rpc
+    }
+
+    /// Runs every packet of `batch`: its own packets fully, the others' as clock
+    /// ticks. Appends to `output` (the caller resets it).
+    func run(_ batch: DispatchBatch, into output: RecordBatch) {
+        for i in batch.packets.indices {
+            let packet = batch.packets[i]
+            if packet.shard == index {
+                process(packet, of: batch, into: output)
+            } else {
+                tick(packet, into: output)
+            }
+        }
     }
 
     /// A packet owned by another shard: only the clock advances (and, for a TCP
@@ -48,34 +67,45 @@ final class Shard {
         }
     }
 
-    /// A packet of this shard: timers first, then intake weirds, then the
-    /// connection layer and the RPC analyzers.
-    func process(_ packet: DispatchedPacket, into batch: RecordBatch) {
+    /// A packet of this shard: timers first, then intake weirds, the compressor's
+    /// expiry (TCP), then the connection layer and the RPC analyzers.
+    func process(_ packet: DispatchedPacket, of dispatch: DispatchBatch, into batch: RecordBatch) {
         batch.begin(sequence: packet.sequence)
         connectionOutput.removeAll()
         tracker.advanceClock(to: packet.time, into: connectionOutput)
         drainConnectionOutput(into: batch)
 
-        batch.enter(.packet)
-        let time = tracker.networkTime
-        for weird in packet.weirds {
-            batch.append(.intakeWeird(weird), time: time)
+        if packet.weirdEnd > packet.weirdStart {
+            batch.enter(.intake)
+            let time = tracker.networkTime
+            for weird in dispatch.weirds(of: packet) {
+                batch.append(.intakeWeird(weird), time: time)
+            }
         }
-        guard case .datagram(let datagram) = packet.intake,
-              let segment = TransportSegment(datagram: datagram, time: packet.time, packetSequence: packet.sequence)
-        else { return }
+        guard let segment = packet.segment else { return }
+        if segment.proto == .tcp {
+            // The tracker would expire at lookup itself; doing it as its own phase
+            // lets the merge interleave it with the other shards' expiries.
+            batch.enter(.expiry)
+            connectionOutput.removeAll()
+            tracker.expirePendingSYNs(at: packet.time, into: connectionOutput)
+            drainConnectionOutput(into: batch)
+        }
+        batch.enter(.packet)
         connectionOutput.removeAll()
         tracker.process(segment, into: connectionOutput)
         drainConnectionOutput(into: batch)
     }
 
-    /// End of the trace (SEMANTICS-CONN §2.7): every connection is removed.
+    /// End of the trace (SEMANTICS-CONN §2.7): every connection is removed. With
+    /// order notes, each flush step's records get their own phase.
     func finish(sequence: UInt64, into batch: RecordBatch) {
-        batch.begin(sequence: sequence)
-        batch.enter(.flush)
+        batch.begin(sequence: sequence, phase: .flushTimers)
+        flushing = true
         connectionOutput.removeAll()
         tracker.finish(into: connectionOutput)
         drainConnectionOutput(into: batch)
+        flushing = false
         for analyzer in udpAnalyzers { if let analyzer { rpcStatistics.add(analyzer.statistics) } }
         for analyzer in tcpAnalyzers { if let analyzer { rpcStatistics.add(analyzer.statistics) } }
         udpAnalyzers.removeAll()
