@@ -35,6 +35,13 @@ final class DispatchBatch: @unchecked Sendable {
     @exclusivity(unchecked) var isLast = false
     /// Why reading stopped early, on the last batch.
     @exclusivity(unchecked) var failure: DispatchFailure?
+    /// On the last batch: the sequence number the flush's records carry (one past
+    /// the last packet) and the network time at the end.
+    @exclusivity(unchecked) var flushSequence: UInt64 = 0
+    @exclusivity(unchecked) var endNetworkTime: Double = 0
+    /// Set on a last batch the dispatcher sent because the run was stopped (nothing
+    /// in it is to be processed).
+    @exclusivity(unchecked) var isStop = false
     /// Copies of rebuilt datagrams: fixed chunks, never moved once written.
     @exclusivity(unchecked) private var chunks: [UnsafeMutableRawBufferPointer] = []
     @exclusivity(unchecked) private var chunk = 0
@@ -54,6 +61,7 @@ final class DispatchBatch: @unchecked Sendable {
         weirds.removeAll(keepingCapacity: true)
         capture.release()
         isLast = false
+        isStop = false
         failure = nil
         chunk = 0
         used = 0

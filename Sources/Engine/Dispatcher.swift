@@ -53,7 +53,7 @@ final class Dispatcher {
     func fill(_ batch: DispatchBatch) {
         batch.recycle()
         guard !finished else {
-            batch.isLast = true
+            finish(batch, failure: nil)
             return
         }
         while batch.packets.isEmpty {
@@ -82,6 +82,15 @@ final class Dispatcher {
         finished = true
         batch.isLast = true
         batch.failure = failure
+        batch.flushSequence = lastSequence &+ 1
+        batch.endNetworkTime = networkTime
+    }
+
+    /// Makes `batch` the last one without reading on (a stopped threaded run).
+    func stop(_ batch: DispatchBatch) {
+        batch.recycle()
+        finish(batch, failure: nil)
+        batch.isStop = true
     }
 
     /// Filters, decodes and appends one packet; returns a failure that ends the trace.

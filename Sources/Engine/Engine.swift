@@ -143,7 +143,7 @@ public final class Engine {
                 break
             }
         }
-        flush(shards, outputs: outputs, merge: &merge, dispatcher: dispatcher, stage: stage)
+        flush(shards, outputs: outputs, merge: &merge, last: batch, stage: stage)
         return report(dispatcher, shards: shards, stage: stage, failure: failure)
     }
 
@@ -176,23 +176,28 @@ public final class Engine {
                 break
             }
         }
-        flush(shards, outputs: outputs, merge: &merge, dispatcher: dispatcher, stage: stage)
+        flush(shards, outputs: outputs, merge: &merge, last: batch, stage: stage)
         return .finished(report(dispatcher, shards: shards, stage: stage, failure: failure))
     }
 
-    /// End of trace (or the fault): flush every shard, then the scripts' bro_done.
+    /// End of trace (or the fault): every shard's flush (`last` is the trace's last
+    /// batch), placed by the merge, then the scripts' bro_done.
     func flush<Sink: EngineSink>(
-        _ shards: [Shard], outputs: [RecordBatch], merge: inout Merge, dispatcher: Dispatcher,
-        stage: PolicyStage<Sink>
+        _ shards: [Shard], outputs: [RecordBatch], merge: inout Merge, last: DispatchBatch, stage: PolicyStage<Sink>
     ) {
-        let flushSequence = dispatcher.lastSequence &+ 1
         for (s, shard) in shards.enumerated() {
             outputs[s].reset()
-            shard.finish(sequence: flushSequence, into: outputs[s])
+            shard.finish(sequence: last.flushSequence, into: outputs[s])
         }
+        placeFlush(outputs, merge: &merge, last: last, stage: stage)
+    }
+
+    func placeFlush<Sink: EngineSink>(
+        _ outputs: [RecordBatch], merge: inout Merge, last: DispatchBatch, stage: PolicyStage<Sink>
+    ) {
         merge.placeFlush(batches: outputs)
-        stage.consume(merge.order, of: outputs, time: dispatcher.networkTime)
-        stage.finish(time: dispatcher.networkTime)
+        stage.consume(merge.order, of: outputs, time: last.endNetworkTime)
+        stage.finish(time: last.endNetworkTime)
     }
 
     func report<Sink: EngineSink>(
@@ -236,8 +241,3 @@ extension ConnectionStatistics {
     }
 }
 
-extension Engine {
-    func runOnThreads<Sink: EngineSink>(_ dispatcher: Dispatcher, shardCount: Int, stage: PolicyStage<Sink>) -> ShardedOutcome {
-        runInterleaved(dispatcher, shardCount: shardCount, stage: stage)
-    }
-}
