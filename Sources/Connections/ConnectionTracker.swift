@@ -62,6 +62,28 @@ public struct ConnectionTracker {
     /// The reference's `network_time`: the highest packet timestamp seen.
     public var networkTime: Double { ctx.networkTime }
 
+    /// Whether `advanceClock(to:)` at network time `time` would fire a timer. A
+    /// sharded engine skips the clock of packets of other shards otherwise (the
+    /// clock catches up at the next call: network time is a running maximum).
+    public func hasTimerDue(atNetworkTime time: Double) -> Bool {
+        guard let top = ctx.timers.top else { return false }
+        return top.time <= max(time, ctx.networkTime)
+    }
+
+    /// Brings network time up to `time` without running timers: for an engine that
+    /// skipped clock ticks because no timer was due (`hasTimerDue`).
+    public mutating func catchUpNetworkTime(_ time: Double) {
+        if time > ctx.networkTime { ctx.networkTime = time }
+    }
+
+    /// Whether `expirePendingSYNs(at:into:)` at packet time `time` would pass any
+    /// entry of the compressor's pending list.
+    public func hasPendingExpiryDue(at time: PacketTime) -> Bool {
+        guard compressor.head < compressor.entries.count else { return false }
+        let t = time.seconds
+        return t == 0 || compressor.entries[compressor.head].time + ctx.config.tcpSYNTimeout <= t
+    }
+
     /// Number of live (full) connections.
     public var connectionCount: Int { udpTable.count + tcpTable.count - compressor.validCount }
 

@@ -17,6 +17,10 @@ struct DispatchedPacket {
     /// The shard that owns the packet's flow (every other shard only sees the clock).
     var shard: Int32
 
+    /// What a tracker's clock advances to: the network time (the same as advancing
+    /// to the packet's time after every earlier packet's, which a shard skips).
+    var clock: PacketTime { PacketTime(seconds: networkTime, exact: time.exact) }
+
     /// A TCP packet reaching connection lookup: every shard's compressor expires its
     /// old pending SYNs here, as the reference's single compressor does.
     var reachesTCPLookup: Bool { segment?.proto == .tcp }

@@ -55,7 +55,7 @@ final class ShardPipeline: @unchecked Sendable {
             output.flush.reset()
             if !input.isStop && !stop.isRaised {
                 shard.run(input, into: output.records)
-                if isLast { shard.finish(sequence: input.flushSequence, into: output.flush) }
+                if isLast { shard.finish(sequence: input.flushSequence, networkTime: input.endNetworkTime, into: output.flush) }
             }
             // The input may be recycled as soon as this output is out.
             outputs[s].put(output)

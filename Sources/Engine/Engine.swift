@@ -187,7 +187,7 @@ public final class Engine {
     ) {
         for (s, shard) in shards.enumerated() {
             outputs[s].reset()
-            shard.finish(sequence: last.flushSequence, into: outputs[s])
+            shard.finish(sequence: last.flushSequence, networkTime: last.endNetworkTime, into: outputs[s])
         }
         placeFlush(outputs, merge: &merge, last: last, stage: stage)
     }

@@ -53,13 +53,17 @@ final class Shard {
     }
 
     /// A packet owned by another shard: only the clock advances (and, for a TCP
-    /// packet reaching lookup, the compressor's pending-SYN expiry).
+    /// packet reaching lookup, the compressor's pending-SYN expiry). Most ticks
+    /// change nothing but network time, which the next call brings up to date
+    /// anyway: those are skipped.
     func tick(_ packet: DispatchedPacket, into batch: RecordBatch) {
+        let expires = packet.reachesTCPLookup && tracker.hasPendingExpiryDue(at: packet.time)
+        guard expires || tracker.hasTimerDue(atNetworkTime: packet.networkTime) else { return }
         batch.begin(sequence: packet.sequence)
         connectionOutput.removeAll()
-        tracker.advanceClock(to: packet.time, into: connectionOutput)
+        tracker.advanceClock(to: packet.clock, into: connectionOutput)
         drainConnectionOutput(into: batch)
-        if packet.reachesTCPLookup {
+        if expires {
             batch.enter(.expiry)
             connectionOutput.removeAll()
             tracker.expirePendingSYNs(at: packet.time, into: connectionOutput)
@@ -72,7 +76,7 @@ final class Shard {
     func process(_ packet: DispatchedPacket, of dispatch: DispatchBatch, into batch: RecordBatch) {
         batch.begin(sequence: packet.sequence)
         connectionOutput.removeAll()
-        tracker.advanceClock(to: packet.time, into: connectionOutput)
+        tracker.advanceClock(to: packet.clock, into: connectionOutput)
         drainConnectionOutput(into: batch)
 
         if packet.weirdEnd > packet.weirdStart {
@@ -99,7 +103,9 @@ final class Shard {
 
     /// End of the trace (SEMANTICS-CONN §2.7): every connection is removed. With
     /// order notes, each flush step's records get their own phase.
-    func finish(sequence: UInt64, into batch: RecordBatch) {
+    func finish(sequence: UInt64, networkTime: Double, into batch: RecordBatch) {
+        // Skipped ticks left the clock behind; nothing was due at them, so no timer runs.
+        tracker.catchUpNetworkTime(networkTime)
         batch.begin(sequence: sequence, phase: .flushTimers)
         flushing = true
         connectionOutput.removeAll()
