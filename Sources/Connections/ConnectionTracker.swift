@@ -65,7 +65,10 @@ public struct ConnectionTracker {
     /// Whether `advanceClock(to:)` at network time `time` would fire a timer. A
     /// sharded engine skips the clock of packets of other shards otherwise (the
     /// clock catches up at the next call: network time is a running maximum).
-    public func hasTimerDue(atNetworkTime time: Double) -> Bool {
+    ///
+    /// `mutating` although it changes nothing: asked once per packet per shard on a
+    /// tracker stored in a class, a non-mutating call copies the whole tracker first.
+    public mutating func hasTimerDue(atNetworkTime time: Double) -> Bool {
         guard let top = ctx.timers.top else { return false }
         return top.time <= max(time, ctx.networkTime)
     }
@@ -77,8 +80,8 @@ public struct ConnectionTracker {
     }
 
     /// Whether `expirePendingSYNs(at:into:)` at packet time `time` would pass any
-    /// entry of the compressor's pending list.
-    public func hasPendingExpiryDue(at time: PacketTime) -> Bool {
+    /// entry of the compressor's pending list (`mutating` for the same reason).
+    public mutating func hasPendingExpiryDue(at time: PacketTime) -> Bool {
         guard compressor.head < compressor.entries.count else { return false }
         let t = time.seconds
         return t == 0 || compressor.entries[compressor.head].time + ctx.config.tcpSYNTimeout <= t
