@@ -65,13 +65,21 @@ final class ShardPipeline: @unchecked Sendable {
 }
 
 extension Engine {
-    /// Every shard on its own thread, the dispatcher on another; the merge and the
-    /// policy stay on the calling thread (sinks are called there only).
+    /// Every shard on its own thread, the dispatcher on another, the merge and the
+    /// policy on a third; the calling thread writes the logs (sinks are called there
+    /// only), from the sink calls the policy thread hands over per batch.
     func runOnThreads<Sink: EngineSink>(
-        _ dispatcher: Dispatcher, shardCount: Int, stage: PolicyStage<Sink>
+        _ dispatcher: Dispatcher, shardCount: Int, stage: PolicyStage<DeferredSink>, deferred: DeferredSink,
+        sink: Sink
     ) -> ShardedOutcome {
         let shards = makeShards(shardCount)
-        let pipeline = ShardPipeline(shardCount: shardCount, inFlight: max(1, configuration.batchesInFlight))
+        let inFlight = max(1, configuration.batchesInFlight)
+        let pipeline = ShardPipeline(shardCount: shardCount, inFlight: inFlight)
+        let written = HandoffQueue<SinkCallBatch>(capacity: inFlight + 1)
+        let blank = HandoffQueue<SinkCallBatch>(capacity: inFlight + 1)
+        for _ in 0 ..< inFlight { blank.put(SinkCallBatch()) }
+        let consumer = PolicyThreadState()
+
         var threads: [WorkerThread] = []
         for shard in shards {
             let box = UncheckedBox(shard)
@@ -79,22 +87,61 @@ extension Engine {
             threads.append(thread)
         }
         let dispatcherBox = UncheckedBox(dispatcher)
-        if threads.count == shardCount, let thread = WorkerThread({ pipeline.dispatch(dispatcherBox.value) }) {
+        let started = threads.count == shardCount
+        if started, let thread = WorkerThread({ pipeline.dispatch(dispatcherBox.value) }) {
             threads.append(thread)
         } else {
             // The system gave no more threads: stop the started shards (nothing has
             // been read yet) and run the shards in turn on this thread instead.
-            let stopBatch = DispatchBatch()
-            Dispatcher(reader: dispatcher.reader, filter: dispatcher.filter, decoder: dispatcher.decoder,
-                       shardCount: shardCount).stop(stopBatch)
-            for s in 0 ..< threads.count { pipeline.inputs[s].put(stopBatch) }
-            for thread in threads { thread.join() }
-            return runInterleaved(dispatcher, shardCount: shardCount, stage: stage)
+            stopUnstarted(pipeline, shardThreads: Array(threads.prefix(shardCount)), shardCount: shardCount)
+            return runInterleaved(dispatcher, shardCount: shardCount, stage: stage,
+                                  afterBatch: { deferred.current.replay(into: sink) })
         }
+        let engineBox = UncheckedBox((self, stage, deferred))
+        guard let policyThread = WorkerThread({
+            let (engine, stage, deferred) = engineBox.value
+            engine.mergeOnThread(pipeline, shardCount: shardCount, stage: stage, deferred: deferred,
+                                 written: written, blank: blank, state: consumer)
+        }) else {
+            // Run the merge here then; the sink calls are replayed after each batch.
+            mergeOnThread(pipeline, shardCount: shardCount, stage: stage, deferred: deferred,
+                          written: nil, blank: nil, state: consumer, sink: sink)
+            for thread in threads { thread.join() }
+            return consumer.outcome(self, dispatcher: dispatcher, shards: shards, stage: stage)
+        }
+        threads.append(policyThread)
 
+        while true {
+            let batch = written.take()
+            let isEnd = batch.isEnd
+            batch.replay(into: sink)
+            batch.isEnd = false
+            if isEnd { break }
+            blank.put(batch)
+        }
+        for thread in threads { thread.join() }
+        deferred.current = SinkCallBatch()
+        return consumer.outcome(self, dispatcher: dispatcher, shards: shards, stage: stage)
+    }
+
+    /// Started shard threads are told to stop before anything was read.
+    private func stopUnstarted(_ pipeline: ShardPipeline, shardThreads: [WorkerThread], shardCount: Int) {
+        let stopBatch = DispatchBatch()
+        stopBatch.isLast = true
+        stopBatch.isStop = true
+        for s in 0 ..< shardThreads.count { pipeline.inputs[s].put(stopBatch) }
+        for thread in shardThreads { thread.join() }
+    }
+
+    /// The merge and the policy: shard outputs in, sink calls out (`written`, one
+    /// batch of calls per dispatch batch, the last one marked `isEnd`). Without
+    /// queues (no thread for it) the calls go straight to `sink` after each batch.
+    func mergeOnThread<Sink: EngineSink>(
+        _ pipeline: ShardPipeline, shardCount: Int, stage: PolicyStage<DeferredSink>, deferred: DeferredSink,
+        written: HandoffQueue<SinkCallBatch>?, blank: HandoffQueue<SinkCallBatch>?, state: PolicyThreadState,
+        sink: Sink? = Optional<DeferredSink>.none
+    ) {
         var merge = Merge(shardCount: shardCount, configuration: configuration.effectiveConnections)
-        var divergence: SequentialFallback? = nil
-        var failure: DispatchFailure? = nil
         var batches = [RecordBatch]()
         var taken = [ShardOutput]()
         batches.reserveCapacity(shardCount)
@@ -103,24 +150,24 @@ extension Engine {
             taken.removeAll(keepingCapacity: true)
             for queue in pipeline.outputs { taken.append(queue.take()) }
             let input = taken[0].input!
-            if divergence == nil {
+            if state.divergence == nil {
                 batches.removeAll(keepingCapacity: true)
                 for output in taken { batches.append(output.records) }
                 merge.beginBatches()
                 for i in input.packets.indices {
                     let packet = input.packets[i]
                     if let reason = merge.placePacket(packet, batches: batches) {
-                        divergence = SequentialFallback(packetSequence: packet.sequence, reason: reason)
+                        state.divergence = SequentialFallback(packetSequence: packet.sequence, reason: reason)
                         pipeline.stop.raise()
                         break
                     }
                     stage.consume(merge.order, of: batches, time: packet.networkTime)
                 }
-                if divergence == nil && input.isLast {
+                if state.divergence == nil && input.isLast {
                     batches.removeAll(keepingCapacity: true)
                     for output in taken { batches.append(output.flush) }
                     placeFlush(batches, merge: &merge, last: input, stage: stage)
-                    failure = input.failure
+                    state.failure = input.failure
                 }
             }
             let isLast = input.isLast
@@ -130,11 +177,30 @@ extension Engine {
             }
             input.recycle()
             pipeline.freeInputs.put(input)
-            if isLast { break }
+            if let written, let blank {
+                let full = deferred.current
+                full.isEnd = isLast
+                written.put(full)
+                if isLast { return }
+                deferred.current = blank.take()
+            } else {
+                if let sink { deferred.current.replay(into: sink) }
+                if isLast { return }
+            }
         }
-        for thread in threads { thread.join() }
+    }
+}
+
+/// What the merge thread learned, read by the calling thread after joining it.
+final class PolicyThreadState: @unchecked Sendable {
+    var divergence: SequentialFallback?
+    var failure: DispatchFailure?
+
+    func outcome<Sink: EngineSink>(
+        _ engine: Engine, dispatcher: Dispatcher, shards: [Shard], stage: PolicyStage<Sink>
+    ) -> ShardedOutcome {
         if let divergence { return .diverged(divergence) }
-        return .finished(report(dispatcher, shards: shards, stage: stage, failure: failure))
+        return .finished(engine.report(dispatcher, shards: shards, stage: stage, failure: failure))
     }
 }
 

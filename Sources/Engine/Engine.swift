@@ -59,14 +59,20 @@ public final class Engine {
     public func run<Sink: EngineSink>(paths: [String], sink: Sink) throws(DispatchFailure) -> EngineReport {
         let shardCount = max(1, configuration.shardCount)
         let dispatcher = try makeDispatcher(paths: paths, shardCount: shardCount)
-        let stage = PolicyStage(configuration: configuration.policy, sink: sink,
-                                recordEvents: configuration.recordEvents)
         if shardCount == 1 {
-            return runSequentially(dispatcher, stage: stage, resumingAt: nil)
+            let stage = PolicyStage(configuration: configuration.policy, sink: sink,
+                                    recordEvents: configuration.recordEvents)
+            return runSequentially(dispatcher, stage: stage, resumingAt: nil, afterBatch: {})
         }
+        // The policy's sink calls are recorded and replayed on this thread, so the
+        // policy can run elsewhere (threaded runs) while this thread writes the logs.
+        let deferred = DeferredSink()
+        let stage = PolicyStage(configuration: configuration.policy, sink: deferred,
+                                recordEvents: configuration.recordEvents)
+        let relay = { deferred.current.replay(into: sink) }
         let outcome = configuration.usesThreads
-            ? runOnThreads(dispatcher, shardCount: shardCount, stage: stage)
-            : runInterleaved(dispatcher, shardCount: shardCount, stage: stage)
+            ? runOnThreads(dispatcher, shardCount: shardCount, stage: stage, deferred: deferred, sink: sink)
+            : runInterleaved(dispatcher, shardCount: shardCount, stage: stage, afterBatch: relay)
         switch outcome {
         case .finished(let report):
             return report
@@ -80,7 +86,7 @@ public final class Engine {
             } catch {
                 preconditionFailure("the trace opened once and no longer opens: \(error)")
             }
-            var report = runSequentially(fresh, stage: stage, resumingAt: fallback.packetSequence)
+            var report = runSequentially(fresh, stage: stage, resumingAt: fallback.packetSequence, afterBatch: relay)
             report.fallback = fallback
             return report
         }
@@ -114,8 +120,9 @@ public final class Engine {
 
     /// One shard, one thread. With `resumingAt`, packets before that sequence
     /// number are replayed without reaching the policy (a fallback's catch-up).
+    /// `afterBatch` runs after each batch's records reached the policy, and after the flush.
     private func runSequentially<Sink: EngineSink>(
-        _ dispatcher: Dispatcher, stage: PolicyStage<Sink>, resumingAt resume: UInt64?
+        _ dispatcher: Dispatcher, stage: PolicyStage<Sink>, resumingAt resume: UInt64?, afterBatch: () -> Void
     ) -> EngineReport {
         let shards = makeShards(1)
         let batch = DispatchBatch()
@@ -138,19 +145,21 @@ public final class Engine {
                 _ = merge.placePacket(packet, batches: outputs)
                 stage.consume(merge.order, of: outputs, time: packet.networkTime)
             }
+            afterBatch()
             if batch.isLast {
                 failure = batch.failure
                 break
             }
         }
         flush(shards, outputs: outputs, merge: &merge, last: batch, stage: stage)
+        afterBatch()
         return report(dispatcher, shards: shards, stage: stage, failure: failure)
     }
 
     /// Several shards on the calling thread, in turn per batch: the sharded
     /// placement without threads (tests, and a reference for the threaded run).
     func runInterleaved<Sink: EngineSink>(
-        _ dispatcher: Dispatcher, shardCount: Int, stage: PolicyStage<Sink>
+        _ dispatcher: Dispatcher, shardCount: Int, stage: PolicyStage<Sink>, afterBatch: () -> Void
     ) -> ShardedOutcome {
         let shards = makeShards(shardCount)
         let batch = DispatchBatch()
@@ -167,16 +176,19 @@ public final class Engine {
             for i in batch.packets.indices {
                 let packet = batch.packets[i]
                 if let divergence = merge.placePacket(packet, batches: outputs) {
+                    afterBatch()
                     return .diverged(SequentialFallback(packetSequence: packet.sequence, reason: divergence))
                 }
                 stage.consume(merge.order, of: outputs, time: packet.networkTime)
             }
+            afterBatch()
             if batch.isLast {
                 failure = batch.failure
                 break
             }
         }
         flush(shards, outputs: outputs, merge: &merge, last: batch, stage: stage)
+        afterBatch()
         return .finished(report(dispatcher, shards: shards, stage: stage, failure: failure))
     }
 
