@@ -31,12 +31,11 @@ public struct ConnectionStatistics: Sendable, Hashable {
 /// (see `ConnectionOutput` for the contract). No globals: every tracker is
 /// independent.
 ///
-/// Sharding note: the reference flushes leftover connections in the order of
-/// its single TCP (compressor) and UDP dictionaries. A tracker models the order
-/// of its own tables, so a one-shard run reproduces the reference exactly; a
-/// sharded engine has to merge the shards' flush records into that global
-/// order itself (e.g. by replaying every shard's table inserts/removals, in
-/// packet order, into one `ReferenceDictionary`).
+/// Sharding note: the reference has one timer queue, one compressor list and one
+/// TCP and one UDP dictionary. A tracker models its own, so a one-shard run
+/// reproduces the reference exactly; with `reportsOrderNotes` it also reports
+/// what an engine running several trackers needs to merge their outputs in the
+/// global orders (`OrderNote`).
 public struct ConnectionTracker {
     var ctx: TrackerContext
     var conns: [Connection] = []

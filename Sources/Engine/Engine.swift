@@ -41,6 +41,11 @@ public struct SequentialFallback: Sendable, Hashable {
 /// reference's global orders from the shards' order notes (`Merge`), and where a
 /// global limit would make shards diverge from a single one the run continues
 /// sequentially (`SequentialFallback`).
+///
+/// Threads: one shard runs everything on the calling thread. With N shards (and
+/// `usesThreads`), a dispatcher thread reads, filters and decodes, N shard threads
+/// run the flows, a merge thread runs the policy, and the calling thread writes
+/// the logs; batches travel through bounded queues (`ShardPipeline`).
 public final class Engine {
     public let configuration: EngineConfiguration
 

@@ -9,7 +9,9 @@ import SunRPC
 ///
 /// A shard sees every packet's clock tick, so its timers fire at the same packet
 /// as in a sequential run, and processes only the packets of its own flows. Its
-/// output for each packet is a `RecordBatch` in the reference's dispatch order.
+/// output for each dispatch batch is a `RecordBatch` in the reference's dispatch
+/// order, tagged by packet and phase; with several shards its tracker adds order
+/// notes so the merge can interleave shards as one tracker would have.
 ///
 /// A shard is confined to one thread and its methods never re-enter each other,
 /// so its per-packet state skips the dynamic exclusivity checks (a measurable
