@@ -93,19 +93,25 @@ extension Engine {
         } else {
             // The system gave no more threads: stop the started shards (nothing has
             // been read yet) and run the shards in turn on this thread instead.
-            stopUnstarted(pipeline, shardThreads: Array(threads.prefix(shardCount)), shardCount: shardCount)
+            stopUnstarted(pipeline, shardThreads: Array(threads.prefix(shardCount)))
             return runInterleaved(dispatcher, shardCount: shardCount, stage: stage,
                                   afterBatch: { deferred.current.replay(into: sink) })
         }
         let engineBox = UncheckedBox((self, stage, deferred))
         guard let policyThread = WorkerThread({
             let (engine, stage, deferred) = engineBox.value
-            engine.mergeOnThread(pipeline, shardCount: shardCount, stage: stage, deferred: deferred,
-                                 written: written, blank: blank, state: consumer)
+            engine.mergeOnThread(pipeline, shardCount: shardCount, stage: stage, state: consumer) { isLast in
+                // Hand the batch's sink calls to the calling thread; continue in a blank batch.
+                let full = deferred.current
+                full.isEnd = isLast
+                written.put(full)
+                if !isLast { deferred.current = blank.take() }
+            }
         }) else {
-            // Run the merge here then; the sink calls are replayed after each batch.
-            mergeOnThread(pipeline, shardCount: shardCount, stage: stage, deferred: deferred,
-                          written: nil, blank: nil, state: consumer, sink: sink)
+            // No thread for it: merge here, writing each batch's sink calls at once.
+            mergeOnThread(pipeline, shardCount: shardCount, stage: stage, state: consumer) { _ in
+                deferred.current.replay(into: sink)
+            }
             for thread in threads { thread.join() }
             return consumer.outcome(self, dispatcher: dispatcher, shards: shards, stage: stage)
         }
@@ -125,7 +131,7 @@ extension Engine {
     }
 
     /// Started shard threads are told to stop before anything was read.
-    private func stopUnstarted(_ pipeline: ShardPipeline, shardThreads: [WorkerThread], shardCount: Int) {
+    private func stopUnstarted(_ pipeline: ShardPipeline, shardThreads: [WorkerThread]) {
         let stopBatch = DispatchBatch()
         stopBatch.isLast = true
         stopBatch.isStop = true
@@ -133,13 +139,11 @@ extension Engine {
         for thread in shardThreads { thread.join() }
     }
 
-    /// The merge and the policy: shard outputs in, sink calls out (`written`, one
-    /// batch of calls per dispatch batch, the last one marked `isEnd`). Without
-    /// queues (no thread for it) the calls go straight to `sink` after each batch.
-    func mergeOnThread<Sink: EngineSink>(
-        _ pipeline: ShardPipeline, shardCount: Int, stage: PolicyStage<DeferredSink>, deferred: DeferredSink,
-        written: HandoffQueue<SinkCallBatch>?, blank: HandoffQueue<SinkCallBatch>?, state: PolicyThreadState,
-        sink: Sink? = Optional<DeferredSink>.none
+    /// The merge and the policy: shard outputs in, placed records to the policy;
+    /// `afterBatch` runs once each dispatch batch is done (with whether it was the last).
+    func mergeOnThread(
+        _ pipeline: ShardPipeline, shardCount: Int, stage: PolicyStage<DeferredSink>, state: PolicyThreadState,
+        afterBatch: (_ isLast: Bool) -> Void
     ) {
         var merge = Merge(shardCount: shardCount, configuration: configuration.effectiveConnections)
         var batches = [RecordBatch]()
@@ -177,16 +181,8 @@ extension Engine {
             }
             input.recycle()
             pipeline.freeInputs.put(input)
-            if let written, let blank {
-                let full = deferred.current
-                full.isEnd = isLast
-                written.put(full)
-                if isLast { return }
-                deferred.current = blank.take()
-            } else {
-                if let sink { deferred.current.replay(into: sink) }
-                if isLast { return }
-            }
+            afterBatch(isLast)
+            if isLast { return }
         }
     }
 }
