@@ -53,13 +53,28 @@ public final class TraceReader {
                 nextSequence = packet.sequence &+ 1
                 return packet
             }
-            finished = finished.adding(reader.statistics)
-            finishedLinkTypes = linkTypes
-            current = nil
-            fileIndex += 1
-            try openCurrent()
+            try advanceToNextFile()
         }
         return nil
+    }
+
+    func throwOpenFailure() throws(CaptureError) {
+        if let openFailure { throw openFailure }
+    }
+
+    /// The next file continues the sequence numbers after `sequence`.
+    func noteDelivered(through sequence: UInt64) {
+        nextSequence = sequence &+ 1
+    }
+
+    /// The current file is exhausted: keep its counters and open the next one.
+    func advanceToNextFile() throws(CaptureError) {
+        guard let reader = current else { return }
+        finished = finished.adding(reader.statistics)
+        finishedLinkTypes = linkTypes
+        current = nil
+        fileIndex += 1
+        try openCurrent()
     }
 
     private func openCurrent() throws(CaptureError) {

@@ -112,12 +112,14 @@ struct Connection: Sendable {
 
     /// Schedules a connection-level timer (inactivity, RPC expiry).
     func addConnectionTimer(_ kind: TimerKind, at time: Double, _ ctx: inout TrackerContext) {
-        ctx.timers.add(kind, at: time, slot: slot, incarnation: incarnation, epoch: 0)
+        let id = ctx.timers.add(kind, at: time, slot: slot, incarnation: incarnation, epoch: 0)
+        ctx.note(.timerScheduled(id: id))
     }
 
     /// Schedules a TCP analyzer timer (dies with `cancelAnalyzerTimers`).
     func addAnalyzerTimer(_ kind: TimerKind, at time: Double, _ ctx: inout TrackerContext) {
-        ctx.timers.add(kind, at: time, slot: slot, incarnation: incarnation, epoch: tcp.timerEpoch)
+        let id = ctx.timers.add(kind, at: time, slot: slot, incarnation: incarnation, epoch: tcp.timerEpoch)
+        ctx.note(.timerScheduled(id: id))
     }
 
     /// `SetInactivityTimeout`: a new timer every call; the firing timer reads the current value.

@@ -11,6 +11,8 @@ struct PendingSYN: Sendable {
     var destinationPort: UInt16
     /// Time of the (last) SYN: becomes the connection's start time.
     var time: Double
+    /// The packet that appended this entry (its place in the pending list).
+    var packetSequence: UInt64
     var seq: UInt32
     var ack: UInt32
     var window: UInt16

@@ -37,6 +37,11 @@ public struct ConnectionConfiguration: Sendable {
     /// a block into the sorted list.
     public var maxBlocksPerDirection = 4096
 
+    /// Report `OrderNote`s (timer creation and firing, compressor list entries,
+    /// dictionary inserts and removals) so that an engine running several
+    /// trackers can merge their outputs in the reference's global orders.
+    public var reportsOrderNotes = false
+
     public init() {}
 
     /// The reference's default mode (checksums verified) or `-C` mode.

@@ -193,6 +193,8 @@ public enum ConnectionOutput: Sendable, Hashable {
 /// `removeAll()`; `.packet` payloads point into the caller's packet memory.
 public final class ConnectionOutputBuffer {
     public private(set) var records: [ConnectionOutput] = []
+    /// Order notes (only with `ConnectionConfiguration.reportsOrderNotes`), in order.
+    public private(set) var notes: [OrderNoteEntry] = []
     private var arena: UnsafeMutableRawPointer
     private var arenaCapacity: Int
     private var arenaCount = 0
@@ -208,6 +210,7 @@ public final class ConnectionOutputBuffer {
     /// Drops all records and arena bytes, keeping the storage.
     public func removeAll() {
         records.removeAll(keepingCapacity: true)
+        notes.removeAll(keepingCapacity: true)
         arenaCount = 0
     }
 
@@ -222,6 +225,8 @@ public final class ConnectionOutputBuffer {
     }
 
     func append(_ record: ConnectionOutput) { records.append(record) }
+
+    func appendNote(_ note: OrderNote) { notes.append(OrderNoteEntry(position: records.count, note: note)) }
 
     /// Copies bytes into the arena (growing it if needed; earlier offsets stay valid).
     func stash(_ bytes: UnsafeRawBufferPointer) -> PayloadBytes {

@@ -10,14 +10,21 @@ extension ConnectionTracker {
         ctx.out = out
         while let timer = ctx.timers.popMin() {
             guard isCurrent(timer), timer.kind.actsAtEndOfTrace else { continue }
+            ctx.note(.timerFired(id: timer.order, time: timer.time))
             dispatch(timer, at: ctx.networkTime)
         }
         expirePending(at: 0)
         for key in tcpOrder.orderedKeys() {
-            if case .connection(let slot)? = tcpTable[key] { emitRemoval(slot, reason: .endOfTrace) }
+            if case .connection(let slot)? = tcpTable[key] {
+                ctx.note(.flushing(key))
+                emitRemoval(slot, reason: .endOfTrace)
+            }
         }
         for key in udpOrder.orderedKeys() {
-            if let slot = udpTable[key] { emitRemoval(slot, reason: .endOfTrace) }
+            if let slot = udpTable[key] {
+                ctx.note(.flushing(key))
+                emitRemoval(slot, reason: .endOfTrace)
+            }
         }
         for slot in tcpTable.values {
             if case .connection(let s) = slot { freeSlot(s) }

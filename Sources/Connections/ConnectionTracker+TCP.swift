@@ -72,11 +72,12 @@ extension ConnectionTracker {
             let pid = compressor.base + compressor.head
             let p = compressor[pid]
             if t != 0 && p.time + ctx.config.tcpSYNTimeout > t { break }
+            ctx.note(.pendingPassed(packetSequence: p.packetSequence))
             if !p.invalid {
                 compressorRecordCache = nil
                 if case .pending(let current)? = tcpTable[p.key], current == pid {
                     tcpTable[p.key] = nil
-                    tcpOrder.remove(p.key)
+                    orderRemove(p.key)
                 }
                 compressorEvent(pid, at: 0, .attempt, origState: .synSent, origSize: 0)
                 compressorRemoved(pid, at: 0, reason: t == 0 ? .endOfTrace : .pendingExpired,
@@ -100,8 +101,10 @@ extension ConnectionTracker {
         let pid = compressor.append(PendingSYN(
             key: key, source: seg.source, sourcePort: seg.sourcePort,
             destination: seg.destination, destinationPort: seg.destinationPort,
-            time: seg.time.seconds, seq: seg.tcpSequence, ack: seg.tcpAcknowledgment,
-            window: seg.tcpWindow, flags: seg.tcpFlags.intersection([.syn, .fin, .rst, .ack])))
+            time: seg.time.seconds, packetSequence: seg.packetSequence, seq: seg.tcpSequence,
+            ack: seg.tcpAcknowledgment, window: seg.tcpWindow,
+            flags: seg.tcpFlags.intersection([.syn, .fin, .rst, .ack])))
+        ctx.note(.pendingAppended(packetSequence: seg.packetSequence, time: seg.time.seconds))
         statistics.pendingSYNsCreated += 1
         statistics.pendingSYNs = compressor.validCount
         if parseTCPOptions(seg.bytes, headerLength: seg.tcpHeaderLength).corrupt {
@@ -110,7 +113,7 @@ extension ConnectionTracker {
                 scope: .flow(source: seg.source, destination: seg.destination), time: ctx.networkTime)))
         }
         tcpTable[key] = .pending(pid)
-        tcpOrder.insert(key)
+        orderInsert(key)
         // The compressor mimics the TCP analyzer's SYN weirds.
         let t = seg.time.seconds
         if seg.tcpFlags.contains(.rst) { compressorWeird(pid, at: t, .tcpChristmas) }
@@ -148,19 +151,21 @@ extension ConnectionTracker {
             } else if !flags.contains(.ack) {
                 // A retransmitted SYN restarts the pending connection: its start
                 // time becomes this SYN's and it expires/drains in that order.
-                restartPending(pid, at: t)
+                restartPending(pid, at: t, packetSequence: seg.packetSequence)
             }
         }
         // Pure data/ACK while pending is discarded (cc_instantiate_on_data = F).
     }
 
     /// Moves a pending entry to the end of the creation order with a new time.
-    mutating func restartPending(_ pid: Int, at t: Double) {
+    mutating func restartPending(_ pid: Int, at t: Double, packetSequence: UInt64) {
         var p = compressor[pid]
         compressor.invalidate(pid)
         p.time = t
+        p.packetSequence = packetSequence
         p.invalid = false
         let fresh = compressor.append(p)
+        ctx.note(.pendingAppended(packetSequence: packetSequence, time: t))
         tcpTable[p.key] = .pending(fresh)
     }
 
@@ -169,7 +174,7 @@ extension ConnectionTracker {
         let key = compressor[pid].key
         if case .pending(let current)? = tcpTable[key], current == pid {
             tcpTable[key] = nil
-            tcpOrder.remove(key)
+            orderRemove(key)
         }
         compressor.invalidate(pid)
         statistics.pendingSYNs = compressor.validCount
@@ -206,9 +211,9 @@ extension ConnectionTracker {
         }
         // The key moves from the pending entry to the connection: removed and
         // inserted again, which puts it at the end of its hash chain.
-        tcpOrder.remove(p.key)
+        orderRemove(p.key)
         tcpTable[p.key] = .connection(slot)
-        tcpOrder.insert(p.key)
+        orderInsert(p.key)
         return slot
     }
 
@@ -221,7 +226,7 @@ extension ConnectionTracker {
             destination: seg.destination, destinationPort: seg.destinationPort,
             flip: flip, startTime: seg.time.seconds)
         tcpTable[key] = .connection(slot)
-        tcpOrder.insert(key)
+        orderInsert(key)
         return slot
     }
 

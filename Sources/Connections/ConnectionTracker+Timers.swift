@@ -12,9 +12,13 @@ extension ConnectionTracker {
                 break
             }
             let timer = ctx.timers.popMin()!
-            guard isCurrent(timer) else { continue }
+            guard isCurrent(timer) else {
+                ctx.note(.timerDiscarded(id: timer.order))
+                continue
+            }
             fired += 1
             statistics.timersFired += 1
+            ctx.note(.timerFired(id: timer.order, time: timer.time))
             dispatch(timer, at: ctx.networkTime)
         }
     }

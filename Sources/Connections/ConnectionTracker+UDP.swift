@@ -36,7 +36,7 @@ extension ConnectionTracker {
             conns[i].addConnectionTimer(.rpcExpiry, at: ctx.networkTime + ctx.config.rpcTimeout, &ctx)
         }
         udpTable[key] = slot
-        udpOrder.insert(key)
+        orderInsert(key)
         statistics.udpConnectionsCreated += 1
         announce(slot)
         return slot

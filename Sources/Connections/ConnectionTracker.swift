@@ -31,12 +31,11 @@ public struct ConnectionStatistics: Sendable, Hashable {
 /// (see `ConnectionOutput` for the contract). No globals: every tracker is
 /// independent.
 ///
-/// Sharding note: the reference flushes leftover connections in the order of
-/// its single TCP (compressor) and UDP dictionaries. A tracker models the order
-/// of its own tables, so a one-shard run reproduces the reference exactly; a
-/// sharded engine has to merge the shards' flush records into that global
-/// order itself (e.g. by replaying every shard's table inserts/removals, in
-/// packet order, into one `ReferenceDictionary`).
+/// Sharding note: the reference has one timer queue, one compressor list and one
+/// TCP and one UDP dictionary. A tracker models its own, so a one-shard run
+/// reproduces the reference exactly; with `reportsOrderNotes` it also reports
+/// what an engine running several trackers needs to merge their outputs in the
+/// global orders (`OrderNote`).
 public struct ConnectionTracker {
     var ctx: TrackerContext
     var conns: [Connection] = []
@@ -61,6 +60,31 @@ public struct ConnectionTracker {
 
     /// The reference's `network_time`: the highest packet timestamp seen.
     public var networkTime: Double { ctx.networkTime }
+
+    /// Whether `advanceClock(to:)` at network time `time` would fire a timer. A
+    /// sharded engine skips the clock of packets of other shards otherwise (the
+    /// clock catches up at the next call: network time is a running maximum).
+    ///
+    /// `mutating` although it changes nothing: asked once per packet per shard on a
+    /// tracker stored in a class, a non-mutating call copies the whole tracker first.
+    public mutating func hasTimerDue(atNetworkTime time: Double) -> Bool {
+        guard let top = ctx.timers.top else { return false }
+        return top.time <= max(time, ctx.networkTime)
+    }
+
+    /// Brings network time up to `time` without running timers: for an engine that
+    /// skipped clock ticks because no timer was due (`hasTimerDue`).
+    public mutating func catchUpNetworkTime(_ time: Double) {
+        if time > ctx.networkTime { ctx.networkTime = time }
+    }
+
+    /// Whether `expirePendingSYNs(at:into:)` at packet time `time` would pass any
+    /// entry of the compressor's pending list (`mutating` for the same reason).
+    public mutating func hasPendingExpiryDue(at time: PacketTime) -> Bool {
+        guard compressor.head < compressor.entries.count else { return false }
+        let t = time.seconds
+        return t == 0 || compressor.entries[compressor.head].time + ctx.config.tcpSYNTimeout <= t
+    }
 
     /// Number of live (full) connections.
     public var connectionCount: Int { udpTable.count + tcpTable.count - compressor.validCount }
@@ -150,11 +174,11 @@ public struct ConnectionTracker {
         if conns[i].id.proto == .tcp {
             if case .connection(let s)? = tcpTable[key], s == slot {
                 tcpTable[key] = nil
-                tcpOrder.remove(key)
+                orderRemove(key)
             }
         } else if udpTable[key] == slot {
             udpTable[key] = nil
-            udpOrder.remove(key)
+            orderRemove(key)
         }
         freeSlot(slot)
     }
@@ -171,6 +195,18 @@ public struct ConnectionTracker {
         ctx.out.append(.connectionRemoved(ConnectionRemoved(
             slot: c.connectionSlot, reason: reason, summary: summary, time: ctx.networkTime)))
         statistics.connectionsRemoved += 1
+    }
+
+    /// The reference's dictionary `Insert` for `key` (TCP: the compressor's table).
+    mutating func orderInsert(_ key: FlowKey) {
+        if key.transport == .tcp { tcpOrder.insert(key) } else { udpOrder.insert(key) }
+        ctx.note(.tableInserted(key))
+    }
+
+    /// The reference's dictionary `Remove` for `key`.
+    mutating func orderRemove(_ key: FlowKey) {
+        if key.transport == .tcp { tcpOrder.remove(key) } else { udpOrder.remove(key) }
+        ctx.note(.tableRemoved(key))
     }
 
     mutating func freeSlot(_ slot: Int32) {

@@ -12,29 +12,33 @@ struct ReferenceConnectionKey: ReferenceHashKey, Sendable {
 }
 
 /// The iteration order of one of the reference's connection dictionaries
-/// (the compressor's TCP table or the UDP table), §2.8.
+/// (the compressor's TCP table or the UDP table), §2.8. Public so that a sharded
+/// engine can model the reference's one global dictionary from the trackers'
+/// `OrderNote.tableInserted`/`.tableRemoved` notes.
 ///
 /// Lookups go through the tracker's own tables; this model only replays the
 /// reference's inserts and removals so that the end-of-trace flush can visit
 /// connections in the reference's order. Value changes that the reference makes
 /// in place (through a pointer) are not replayed: they do not touch its table.
-struct ReferenceOrder: Sendable {
+public struct ReferenceOrder: Sendable {
     private var table = ReferenceSet<ReferenceConnectionKey>()
 
-    var count: Int { table.count }
+    public init() {}
+
+    public var count: Int { table.count }
 
     /// The reference's `Insert` (an existing key keeps its place but still
     /// advances an incremental resize).
-    mutating func insert(_ key: FlowKey) {
+    public mutating func insert(_ key: FlowKey) {
         table.insert(ReferenceConnectionKey(flow: key))
     }
 
-    mutating func remove(_ key: FlowKey) {
+    public mutating func remove(_ key: FlowKey) {
         table.removeValue(forKey: ReferenceConnectionKey(flow: key))
     }
 
     /// The keys in the reference's iteration order.
-    func orderedKeys() -> [FlowKey] {
+    public func orderedKeys() -> [FlowKey] {
         table.keys.map(\.flow)
     }
 }

@@ -54,7 +54,9 @@ struct TimerQueue: Sendable {
     /// build calls as an unspecialized generic that allocates on every call.
     var top: ScheduledTimer? { heap.isEmpty ? nil : heap[0] }
 
-    mutating func add(_ kind: TimerKind, at time: Double, slot: Int32, incarnation: UInt32, epoch: UInt32) {
+    /// - Returns: the timer's creation order (its id in `OrderNote`s).
+    @discardableResult
+    mutating func add(_ kind: TimerKind, at time: Double, slot: Int32, incarnation: UInt32, epoch: UInt32) -> UInt64 {
         let timer = ScheduledTimer(time: time, order: nextOrder, kind: kind, slot: slot,
                                    incarnation: incarnation, epoch: epoch)
         nextOrder &+= 1
@@ -66,6 +68,7 @@ struct TimerQueue: Sendable {
             heap.swapAt(child, parent)
             child = parent
         }
+        return timer.order
     }
 
     mutating func popMin() -> ScheduledTimer? {

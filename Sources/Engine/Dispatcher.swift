@@ -2,24 +2,6 @@ import CaptureIO
 import Connections
 import PacketDecoding
 
-/// One packet that passed the capture filter, decoded and assigned to a shard.
-///
-/// `intake` and `weirds` are views valid until the dispatcher reads the next
-/// packet; the shard consumes them before that.
-struct DispatchedPacket {
-    var sequence: UInt64
-    var time: PacketTime
-    /// What intake made of it (datagram view, dropped with a weird, ignored, ...).
-    var intake: PacketIntakeResult
-    /// Net/flow weirds intake raised for it, in order (the dropping one last).
-    var weirds: [PacketWeird]
-    /// The shard that owns the packet's flow (every other shard only sees the clock).
-    var shard: Int
-    /// A TCP packet reached connection lookup: every shard's compressor expires its
-    /// old pending SYNs at this point, as the reference's single compressor does.
-    var reachesTCPLookup: Bool
-}
-
 /// Why the dispatcher stopped before the end of the input.
 public enum DispatchFailure: Error, Sendable, CustomStringConvertible {
     /// A capture file could not be read (or is corrupt at some offset).
@@ -35,65 +17,128 @@ public enum DispatchFailure: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// Reads the trace, applies the capture filter, runs packet intake and picks the
-/// shard of each packet by the direction-independent flow hash.
+/// Reads the trace, applies the capture filter, runs packet intake, stamps network
+/// time and picks the shard of each packet by the direction-independent flow hash.
 ///
 /// Intake runs here rather than in the shards because net weirds and IP fragments
-/// are not per flow; what a shard needs is the decoded datagram.
+/// are not per flow; what a shard needs is the transport segment. Confined to one
+/// thread at a time.
 final class Dispatcher {
     let reader: TraceReader
     let filter: BPFFilter
     let decoder: PacketDecoder
     let shardCount: Int
+    /// Raw packets read per batch (the reader may deliver fewer at a file or window end).
+    let batchSize: Int
     /// The last link type found acceptable (traces rarely mix link types).
     @exclusivity(unchecked) private var acceptedLinkType: LinkType? = nil
     @exclusivity(unchecked) private(set) var packetsRead: UInt64 = 0
     @exclusivity(unchecked) private(set) var packetsMatched: UInt64 = 0
+    @exclusivity(unchecked) private(set) var networkTime: Double = 0
+    /// Sequence number of the last packet that passed the filter.
+    @exclusivity(unchecked) private(set) var lastSequence: UInt64 = 0
+    @exclusivity(unchecked) private var finished = false
 
-    init(reader: TraceReader, filter: BPFFilter, decoder: PacketDecoder, shardCount: Int) {
+    init(reader: TraceReader, filter: BPFFilter, decoder: PacketDecoder, shardCount: Int, batchSize: Int = 2048) {
         self.reader = reader
         self.filter = filter
         self.decoder = decoder
         self.shardCount = max(1, shardCount)
+        self.batchSize = max(1, batchSize)
     }
 
-    /// The next packet that passes the filter, or nil at the end of the input.
-    /// - Throws: `DispatchFailure` at a read fault; every earlier packet was returned.
-    func next() throws(DispatchFailure) -> DispatchedPacket? {
-        while true {
-            let packet: CapturedPacket
-            do {
-                guard let p = try reader.next() else { return nil }
-                packet = p
-            } catch {
-                throw .capture(error)
-            }
-            packetsRead &+= 1
-            // The reference refuses a file of a link type it has no header length
-            // for before reading any packet, whatever the filter would say.
-            if packet.linkType != acceptedLinkType {
-                guard LinkLayer.headerLength(packet.linkType) != nil else {
-                    throw .unknownLinkType(packet.linkType, file: reader.current?.path ?? "")
-                }
-                acceptedLinkType = packet.linkType
-            }
-            guard filter.matches(packet) else { continue }
-            packetsMatched &+= 1
-            let intake = decoder.decode(packet)
-            var shard = 0
-            var tcpLookup = false
-            switch intake {
-            case .datagram(let datagram):
-                tcpLookup = datagram.transport == .tcp
-                if shardCount > 1, let key = FlowKey(datagram) {
-                    shard = Int(key.dispatchHash % UInt64(shardCount))
-                }
-            case .weird, .ignored, .fragmentHeld, .unknownLinkType:
-                break
-            }
-            return DispatchedPacket(
-                sequence: packet.sequence, time: PacketTime(packet.timestamp), intake: intake,
-                weirds: decoder.weirds, shard: shard, reachesTCPLookup: tcpLookup)
+    /// Refills `batch` with the packets of the next stretch of the input that pass
+    /// the filter. At the end of the input (or at a read fault) the batch is marked
+    /// last; it may hold packets then too. Calling again after that gives empty last batches.
+    func fill(_ batch: DispatchBatch) {
+        batch.recycle()
+        guard !finished else {
+            finish(batch, failure: nil)
+            return
         }
+        while batch.packets.isEmpty {
+            let count: Int
+            do {
+                count = try reader.nextBatch(into: &batch.capture, maxPackets: batchSize)
+            } catch {
+                finish(batch, failure: .capture(error))
+                return
+            }
+            if count == 0 {
+                finish(batch, failure: nil)
+                return
+            }
+            for index in 0 ..< count {
+                let packet = batch.capture.packets[index]
+                if let failure = dispatch(packet, into: batch) {
+                    finish(batch, failure: failure)
+                    return
+                }
+            }
+        }
+    }
+
+    private func finish(_ batch: DispatchBatch, failure: DispatchFailure?) {
+        finished = true
+        batch.isLast = true
+        batch.failure = failure
+        batch.flushSequence = lastSequence &+ 1
+        batch.endNetworkTime = networkTime
+    }
+
+    /// Makes `batch` the last one without reading on (a stopped threaded run).
+    func stop(_ batch: DispatchBatch) {
+        batch.recycle()
+        finish(batch, failure: nil)
+        batch.isStop = true
+    }
+
+    /// Filters, decodes and appends one packet; returns a failure that ends the trace.
+    @inline(__always)
+    private func dispatch(_ packet: CapturedPacket, into batch: DispatchBatch) -> DispatchFailure? {
+        packetsRead &+= 1
+        // The reference refuses a file of a link type it has no header length
+        // for before reading any packet, whatever the filter would say.
+        if packet.linkType != acceptedLinkType {
+            guard LinkLayer.headerLength(packet.linkType) != nil else {
+                return .unknownLinkType(packet.linkType, file: reader.current?.path ?? "")
+            }
+            acceptedLinkType = packet.linkType
+        }
+        guard filter.matches(packet) else { return nil }
+        packetsMatched &+= 1
+        lastSequence = packet.sequence
+        let time = PacketTime(packet.timestamp)
+        if time.seconds > networkTime { networkTime = time.seconds }
+        let intake = decoder.decode(packet)
+        var shard: Int32 = 0
+        var segment: TransportSegment? = nil
+        if case .datagram(let datagram) = intake {
+            segment = TransportSegment(datagram: datagram, time: time, packetSequence: packet.sequence)
+            if shardCount > 1, let key = FlowKey(datagram) {
+                shard = Int32(truncatingIfNeeded: key.dispatchHash % UInt64(shardCount))
+            }
+            if var s = segment, !packet.bytes.contains(s.bytes) {
+                // Rebuilt from fragments: the bytes live in the reassembler until the next packet.
+                s.bytes = batch.keepCopy(of: s.bytes)
+                segment = s
+            }
+        }
+        let weirdStart = Int32(batch.weirds.count)
+        if !decoder.weirds.isEmpty { batch.weirds.append(contentsOf: decoder.weirds) }
+        batch.packets.append(DispatchedPacket(
+            sequence: packet.sequence, time: time, networkTime: networkTime, segment: segment,
+            weirdStart: weirdStart, weirdEnd: Int32(batch.weirds.count), shard: shard))
+        return nil
+    }
+}
+
+extension UnsafeRawBufferPointer {
+    /// Whether `inner` lies within these bytes (an empty `inner` always does).
+    @inline(__always)
+    func contains(_ inner: UnsafeRawBufferPointer) -> Bool {
+        guard inner.count > 0 else { return true }
+        guard let base = baseAddress, let innerBase = inner.baseAddress else { return false }
+        return innerBase >= base && innerBase + inner.count <= base + count
     }
 }

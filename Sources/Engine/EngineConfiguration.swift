@@ -21,9 +21,16 @@ public struct EngineConfiguration: Sendable {
     /// Produce events.log lines (SEMANTICS-RPC §6) for every event, including weirds the
     /// policy suppresses.
     public var recordEvents: Bool
-    /// Number of shards flows are spread over. Only 1 is implemented so far: the
-    /// dispatcher, shard and merge types are shaped for more (see `Engine`).
+    /// Number of shards flows are spread over (1 = the fully sequential path). The
+    /// output does not depend on it.
     public var shardCount: Int
+    /// With more than one shard: run each shard on its own thread (default), or all
+    /// of them in turn on the calling thread (same output; for tests and debugging).
+    public var usesThreads = true
+    /// Raw packets the dispatcher reads per batch.
+    public var batchSize = 2048
+    /// Dispatch batches in flight between the dispatcher and the merge (threaded runs).
+    public var batchesInFlight = 4
 
     public init(
         verifyChecksums: Bool = true, filterExpression: String = BPFFilter.defaultExpression,
@@ -46,5 +53,16 @@ public struct EngineConfiguration: Sendable {
         var c = connections
         c.checksumsEnabled = verifyChecksums
         return c
+    }
+
+    /// Reader options for a run: a threaded run keeps up to `batchesInFlight`
+    /// batches (each may pin one zstd window) while the dispatcher reads the next,
+    /// so the window ring must be larger than that or the reader would wait forever.
+    func readerOptions(shardCount: Int) -> ReaderOptions {
+        var options = reader
+        if shardCount > 1 && usesThreads {
+            options.windowCount = max(options.windowCount, max(1, batchesInFlight) + 2)
+        }
+        return options
     }
 }

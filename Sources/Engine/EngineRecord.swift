@@ -2,25 +2,36 @@ import Connections
 import PacketDecoding
 import Portmapper
 
-/// Within one packet, records of the clock tick (timers that fire before the
-/// packet, SEMANTICS-CONN §1.3 step 1) come before records of the packet itself.
+/// Within one packet, the reference's order of work (SEMANTICS-CONN §1.3): timers
+/// that the packet's advance of network time fires, intake weirds, the compressor's
+/// pending-SYN expiry (TCP packets), then the packet's own connection and RPC work.
+/// The end-of-trace flush has four steps of its own (§2.7).
 public enum RecordPhase: UInt8, Sendable, Comparable {
     /// Timers fired by the packet's advance of network time.
     case clock = 0
-    /// Pending-SYN expiry run by a TCP packet of another shard's flow (the
-    /// reference's single compressor expires before the packet's lookup).
-    case expiry = 1
-    /// Intake, connection layer and RPC analysis of the packet.
-    case packet = 2
-    /// The end-of-trace flush (SEMANTICS-CONN §2.7).
-    case flush = 3
+    /// Net/flow weirds of packet intake.
+    case intake = 1
+    /// Pending-SYN expiry run by a TCP packet reaching connection lookup (the
+    /// reference's single compressor runs it whichever flow the packet belongs to).
+    case expiry = 2
+    /// Connection layer and RPC analysis of the packet.
+    case packet = 3
+    /// Flush step 1: every pending timer, in time order.
+    case flushTimers = 4
+    /// Flush step 2: the compressor's pending SYNs, in list order.
+    case flushPending = 5
+    /// Flush step 3: remaining TCP connections, in the reference's dictionary order.
+    case flushTCP = 6
+    /// Flush step 4: remaining UDP connections, likewise.
+    case flushUDP = 7
 
     public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 }
 
 /// Where a record sits in the reference's dispatch order: the packet that caused it,
 /// the phase within that packet, and the shard-local position within the phase.
-/// Merging shard outputs by this key reproduces a one-shard run.
+/// Within a phase, records of several shards are placed by the global orders the
+/// order notes carry (see `GlobalOrder`).
 public struct RecordTag: Sendable, Hashable, Comparable {
     /// Global sequence number of the packet (flush records: one past the last packet).
     public var sequence: UInt64
@@ -56,6 +67,8 @@ public enum EngineRecordKind: Sendable {
     case connectionNotice(ConnectionNoticeKind, connection: ConnectionSummary)
     /// `connection_state_remove`: the conn.log line.
     case connectionRemoved(ConnectionRemoved)
+    /// Bookkeeping for the merge of several shards (no output; only with more than one shard).
+    case order(OrderNote)
 }
 
 /// A record with its dispatch position and network time.
@@ -66,12 +79,13 @@ public struct EngineRecord: Sendable {
     public var kind: EngineRecordKind
 }
 
-/// What one shard produced for one packet (or for the flush): records in dispatch
-/// order and the RPC events they refer to. Reused from packet to packet: clearing
-/// keeps the storage, so steady state allocates nothing.
+/// What one shard produced for one dispatch batch (plus, separately, for the
+/// flush): records in dispatch order and the RPC events they refer to. Reused from
+/// batch to batch: clearing keeps the storage, so steady state allocates nothing.
 ///
-/// Owned by one shard's thread at a time; its storage skips dynamic exclusivity checks.
-public final class RecordBatch {
+/// Owned by one thread at a time (the shard's, then the merge's); its storage
+/// skips dynamic exclusivity checks.
+public final class RecordBatch: @unchecked Sendable {
     @exclusivity(unchecked) public private(set) var records: [EngineRecord] = []
     /// RPC/portmapper events referenced by `.rpcEvent` records (DUMP lists live in
     /// its `payloadWords`).
@@ -82,15 +96,19 @@ public final class RecordBatch {
     @exclusivity(unchecked) var nextOrder: UInt32 = 0
 
     public init() {
-        records.reserveCapacity(64)
+        records.reserveCapacity(256)
     }
 
-    /// Starts a new packet: drops the previous records and events.
-    func begin(sequence: UInt64) {
+    /// Drops every record and event.
+    func reset() {
         records.removeAll(keepingCapacity: true)
         rpcEvents.removeAll()
+    }
+
+    /// Starts the records of a new packet (or of the flush), in its first phase.
+    func begin(sequence: UInt64, phase: RecordPhase = .clock) {
         self.sequence = sequence
-        phase = .clock
+        self.phase = phase
         nextOrder = 0
     }
 

@@ -40,6 +40,8 @@ final class PolicyStage<Sink: EngineSink> {
     @exclusivity(unchecked) private var pendingLines: [(token: UInt64, summary: ConnectionSummary)] = []
     @exclusivity(unchecked) private var pendingHead = 0
     @exclusivity(unchecked) private var nextToken: UInt64 = 0
+    /// Network time of the last `consume` call.
+    @exclusivity(unchecked) private var lastTime = -Double.infinity
 
     init(configuration: PolicyConfiguration, sink: Sink, recordEvents: Bool) {
         // The engine itself queues `bad_pm_port` behind the packet's events (and
@@ -54,6 +56,10 @@ final class PolicyStage<Sink: EngineSink> {
     ///   - time: network time after the packet (clock-only packets still advance
     ///     the policy's table expiry, as the reference's timers do).
     func consume(_ order: [MergedRecord], of batches: [RecordBatch], time: Double) {
+        // A packet without records that leaves network time where it was changes
+        // nothing in the policy (its clock work is keyed by time): skip the drain.
+        if order.isEmpty && time == lastTime { return }
+        lastTime = time
         policy.enqueue(.networkTime(time))
         for position in order {
             let batch = batches[position.batch]
@@ -90,7 +96,8 @@ final class PolicyStage<Sink: EngineSink> {
             case .network: scope = .net
             case .flow(let source, let destination): scope = .flow(source: source, destination: destination)
             case .connection(let id, let slot):
-                var connection = summary.map(Self.policyConnection) ?? PolicyConnection(id: id)
+                var connection = PolicyConnection(id: id)
+                if let summary { connection = Self.policyConnection(summary) }
                 connection.isCompressorPending = slot == nil
                 scope = .connection(connection)
             }
@@ -125,6 +132,9 @@ final class PolicyStage<Sink: EngineSink> {
             policy.enqueue(.connectionRemoved(time: record.time, removal: Policy.ConnectionRemoval(
                 connection: Self.policyConnection(removed.summary), token: token,
                 summary: Self.summaryText(removed.summary))))
+
+        case .order:
+            return
         }
     }
 

@@ -8,7 +8,15 @@ extension Shard {
     /// analyzers inline where the connection layer hands them data, so their events
     /// land exactly where the reference raises them.
     func drainConnectionOutput(into batch: RecordBatch) {
-        for record in connectionOutput.records {
+        let records = connectionOutput.records
+        let notes = connectionOutput.notes
+        var nextNote = 0
+        for position in records.indices {
+            let record = records[position]
+            while nextNote < notes.count && notes[nextNote].position == position {
+                appendNote(notes[nextNote].note, into: batch)
+                nextNote += 1
+            }
             switch record {
             case .connectionCreated(let created):
                 if created.hasRPCAnalyzer { attachAnalyzer(created) }
@@ -59,6 +67,26 @@ extension Shard {
                 if let slot = removed.slot { dropAnalyzers(Int(slot.index)) }
             }
         }
+        while nextNote < notes.count {
+            appendNote(notes[nextNote].note, into: batch)
+            nextNote += 1
+        }
+    }
+
+    /// An order note as a record for the merge. In the flush, a group-starting note
+    /// also opens the flush step it belongs to.
+    func appendNote(_ note: OrderNote, into batch: RecordBatch) {
+        if flushing {
+            let phase: RecordPhase?
+            switch note {
+            case .timerFired, .timerDiscarded: phase = .flushTimers
+            case .pendingPassed: phase = .flushPending
+            case .flushing(let key): phase = key.transport == .tcp ? .flushTCP : .flushUDP
+            default: phase = nil
+            }
+            if let phase, phase != batch.phase { batch.enter(phase) }
+        }
+        batch.append(.order(note), time: tracker.networkTime)
     }
 
     /// The record of a live connection, if the slot still holds the connection `id`

@@ -47,6 +47,11 @@ struct ReplayCommand: ParsableCommand {
             help: ArgumentHelp("Prefix of notice tags (default empty: @1, @2, ...).", valueName: "P"))
     var noticeTagPrefix: String?
 
+    @Option(help: ArgumentHelp(
+        "Shards flows are spread over, each on its own thread (default: the number of active cores; 1 = fully sequential). The output does not depend on it.",
+        valueName: "N"))
+    var shards: Int?
+
     @Flag(help: "No summary line on stderr.")
     var quiet = false
 
@@ -60,6 +65,12 @@ struct ReplayCommand: ParsableCommand {
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one capture file") }
+        if let shards, !(1 ... 256).contains(shards) { throw ValidationError("--shards must be between 1 and 256") }
+    }
+
+    /// Online processors, as the default shard count.
+    static var activeCores: Int {
+        max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     }
 
     func run() throws {
@@ -75,7 +86,7 @@ struct ReplayCommand: ParsableCommand {
         if let noticeTagPrefix { policy.noticeTagPrefix = noticeTagPrefix }
         let configuration = EngineConfiguration(
             verifyChecksums: !noChecksums, filterExpression: filterExpression, policy: policy,
-            recordEvents: events)
+            recordEvents: events, shardCount: shards ?? Self.activeCores)
 
         let engine: Engine
         do {
@@ -106,7 +117,12 @@ struct ReplayCommand: ParsableCommand {
             throw ExitCode(3)
         }
         sink.close()
-        if !quiet { printError(Self.summary(report)) }
+        if !quiet {
+            printError(Self.summary(report))
+            if let fallback = report.fallback {
+                printError("sharded run continued on one shard from packet \(fallback.packetSequence): \(fallback.reason)")
+            }
+        }
         if let failure = report.failure {
             printError(failure.description)
             throw ExitCode(3)

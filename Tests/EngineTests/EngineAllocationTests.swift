@@ -30,8 +30,11 @@ final class EngineAllocationTests: XCTestCase {
         try trace.write(to: path)
     }
 
-    func allocations(replaying path: String, into directory: URL) throws -> Int {
-        let engine = try Engine(configuration: EngineConfiguration(verifyChecksums: true))
+    func allocations(replaying path: String, into directory: URL, shards: Int = 1) throws -> Int {
+        var configuration = EngineConfiguration(verifyChecksums: true, shardCount: shards)
+        // The counter watches the calling thread only: run the shards in turn on it.
+        configuration.usesThreads = false
+        let engine = try Engine(configuration: configuration)
         let sink = try LogDirectorySink(directory: directory.path)
         defer { sink.close() }
         rr_allocation_count_begin()
@@ -57,5 +60,22 @@ final class EngineAllocationTests: XCTestCase {
         XCTAssertLessThan(many - few, 20, "allocations: \(few) for 602 packets, \(many) for 6002 packets")
         let conn = try EngineTestSupport.lines(scratch.appendingPathComponent("long/conn.log"))
         XCTAssertEqual(conn.count, 1, "the quiet connection is still logged: \(conn)")
+    }
+
+    /// The same with three shards (in turn on the calling thread, which is the one the
+    /// counter watches): the shards' clock ticks and the merge allocate nothing per
+    /// packet either.
+    func testQuietPacketsDoNotAllocateWithThreeShards() throws {
+        let scratch = try EngineTestSupport.temporaryDirectory(for: self)
+        let short = scratch.appendingPathComponent("short.pcap").path
+        let long = scratch.appendingPathComponent("long.pcap").path
+        try makeTrace(300, at: short)
+        try makeTrace(3000, at: long)
+        guard try allocations(replaying: short, into: scratch.appendingPathComponent("warm-up"), shards: 3) >= 0 else {
+            throw XCTSkip("allocation counter needs glibc")
+        }
+        let few = try allocations(replaying: short, into: scratch.appendingPathComponent("short"), shards: 3)
+        let many = try allocations(replaying: long, into: scratch.appendingPathComponent("long"), shards: 3)
+        XCTAssertLessThan(many - few, 40, "allocations: \(few) for 602 packets, \(many) for 6002 packets")
     }
 }

@@ -35,6 +35,35 @@ final class ReplayCommandTests: XCTestCase {
         XCTAssertTrue(diff.stdout.contains("events (informational, not a pass criterion): golden 8 / matched 8"), diff.stdout)
     }
 
+    /// `--shards`: any count writes the bytes of `--shards 1` (JSON too); a count
+    /// out of range is a usage error before anything is written.
+    func testShardCountChangesNoByte() throws {
+        let scratch = try EngineTestSupport.temporaryDirectory(for: self)
+        let trace = try EngineTestSupport.trace("synth-nasty")
+        for format in ["reference", "json"] {
+            var outputs: [String] = []
+            for shards in ["1", "3"] {
+                let out = scratch.appendingPathComponent("\(format)-\(shards)").path
+                let result = try EngineTestSupport.rpcreplay(
+                    ["replay", "--quiet", "--events", "--format", format, "--shards", shards, "--out", out, trace])
+                XCTAssertEqual(result.status, 0, result.stderr)
+                outputs.append(out)
+            }
+            let names = try FileManager.default.contentsOfDirectory(atPath: outputs[0]).sorted()
+            XCTAssertEqual(names.count, 5, format)
+            for name in names {
+                XCTAssertEqual(try EngineTestSupport.bytes(URL(fileURLWithPath: outputs[0]).appendingPathComponent(name)),
+                               try EngineTestSupport.bytes(URL(fileURLWithPath: outputs[1]).appendingPathComponent(name)),
+                               "\(format): \(name)")
+            }
+        }
+        let out = scratch.appendingPathComponent("zero").path
+        let zero = try EngineTestSupport.rpcreplay(["replay", "--shards", "0", "--out", out, trace])
+        XCTAssertNotEqual(zero.status, 0)
+        XCTAssertTrue(zero.stderr.contains("--shards"), zero.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+    }
+
     func testJSONFormatHasOneObjectPerReferenceLine() throws {
         let scratch = try EngineTestSupport.temporaryDirectory(for: self)
         let text = scratch.appendingPathComponent("text").path

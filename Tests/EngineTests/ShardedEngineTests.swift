@@ -1,37 +1,55 @@
+import CaptureIO
 import Engine
 import Foundation
-import GoldenDiff
 import XCTest
 
-/// The engine's shard plumbing (flow hash, in-band clock ticks, compressor expiry
-/// on every shard, merge by record tag) with more than one shard: every log holds
-/// the same lines as the one-shard run. Only the order of lines that the reference
-/// takes from its global timer queue and hash tables (ties between shards, the
-/// end-of-trace flush) is not reproduced yet, so lines are compared as multisets.
+/// `--shards N` changes nothing in the output: every corpus (and every reader
+/// variant, damaged ones included) in both modes gives byte-identical logs,
+/// events.log included, for 1, 2, 3, 4 and 8 shards and across two runs; so does
+/// a larger trace made of corpora concatenated in time.
 final class ShardedEngineTests: XCTestCase {
-    func testTwoAndThreeShardsGiveTheLinesOfOne() throws {
+    static var corpora: [(label: String, path: String)] {
+        EngineTestSupport.goldenCorpora.compactMap { corpus in (try? EngineTestSupport.trace(corpus)).map { (corpus, $0) } }
+    }
+
+    static var variants: [(label: String, path: String)] {
+        let directory = EngineTestSupport.corpora.appendingPathComponent("variants")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.sorted().filter { !$0.hasSuffix(".md") }.map { ($0, directory.appendingPathComponent($0).path) }
+    }
+
+    func testEveryCorpusGivesTheSameBytesForAnyShardCount() throws {
         let scratch = try EngineTestSupport.temporaryDirectory(for: self)
-        for corpus in EngineTestSupport.goldenCorpora {
-            let trace = try EngineTestSupport.trace(corpus)
+        let inputs = Self.corpora
+        XCTAssertEqual(inputs.count, 12)
+        for input in inputs {
+            let runs = ShardRuns(scratch: scratch, paths: [input.path], label: input.label)
             for mode in EngineTestSupport.modes {
-                let one = scratch.appendingPathComponent("\(corpus)-\(mode)-1")
-                try EngineTestSupport.replay([trace], mode: mode, into: one)
-                for shards in [2, 3] {
-                    let many = scratch.appendingPathComponent("\(corpus)-\(mode)-\(shards)")
-                    try EngineTestSupport.replay([trace], mode: mode, into: many) { $0.shardCount = shards }
-                    for log in ["conn.log", "weird.log", "notice.log", "alarm.log", "events.log"] {
-                        // Named as a non-conn log so nothing is masked.
-                        let comparison = GoldenDiff.compareLog(
-                            named: "events.txt",
-                            golden: try LogLines(path: one.appendingPathComponent(log).path),
-                            output: try LogLines(path: many.appendingPathComponent(log).path),
-                            options: .init(showLimit: 5))
-                        XCTAssertTrue(comparison.matches,
-                                      "\(corpus)/\(mode) \(shards) shards, \(log): missing "
-                                      + "\(comparison.firstMissing.map { String(decoding: $0, as: UTF8.self) }) extra "
-                                      + "\(comparison.firstExtra.map { String(decoding: $0, as: UTF8.self) })")
-                    }
+                let (one, reports) = try runs.assertShardCountsAgree(mode: mode, interleaved: input.label == "synth-nasty")
+                for (count, report) in reports where count > 1 {
+                    XCTAssertNil(report.fallback, "\(input.label)/\(mode) \(count) shards ran sharded to the end")
+                    XCTAssertEqual(report.shardCount, count)
                 }
+                let (again, _) = try runs.replay(mode: mode, shards: 1, tag: "-again")
+                try ShardRuns.assertSameLogs(one, again, "\(input.label)/\(mode) second run")
+                let (againSharded, _) = try runs.replay(mode: mode, shards: 8, tag: "-again")
+                try ShardRuns.assertSameLogs(one, againSharded, "\(input.label)/\(mode) second run, 8 shards")
+            }
+        }
+    }
+
+    /// The reader variants (other containers, damaged files that stop at a fault):
+    /// 1 and 3 shards agree.
+    func testEveryVariantGivesTheSameBytesWithThreeShards() throws {
+        let scratch = try EngineTestSupport.temporaryDirectory(for: self)
+        let inputs = Self.variants
+        guard !inputs.isEmpty else { throw XCTSkip("no variants") }
+        for input in inputs {
+            let runs = ShardRuns(scratch: scratch, paths: [input.path], label: input.label)
+            for mode in EngineTestSupport.modes {
+                let (_, reports) = try runs.assertShardCountsAgree(mode: mode, counts: [3], interleaved: false)
+                XCTAssertEqual(reports[3]?.failure.map { "\($0)" }, reports[1]?.failure.map { "\($0)" }, input.label)
+                XCTAssertNil(reports[3]?.fallback, input.label)
             }
         }
     }
