@@ -38,13 +38,18 @@ final class Dispatcher {
     /// Sequence number of the last packet that passed the filter.
     @exclusivity(unchecked) private(set) var lastSequence: UInt64 = 0
     @exclusivity(unchecked) private var finished = false
+    /// Called after every batch read from the trace (not per packet), on the
+    /// dispatcher's thread; drives `replay`'s terminal progress line.
+    private let progress: EngineProgressObserver?
 
-    init(reader: TraceReader, filter: BPFFilter, decoder: PacketDecoder, shardCount: Int, batchSize: Int = 2048) {
+    init(reader: TraceReader, filter: BPFFilter, decoder: PacketDecoder, shardCount: Int, batchSize: Int = 2048,
+         progress: EngineProgressObserver? = nil) {
         self.reader = reader
         self.filter = filter
         self.decoder = decoder
         self.shardCount = max(1, shardCount)
         self.batchSize = max(1, batchSize)
+        self.progress = progress
     }
 
     /// Refills `batch` with the packets of the next stretch of the input that pass
@@ -75,6 +80,7 @@ final class Dispatcher {
                     return
                 }
             }
+            progress?(EngineProgress(packetsRead: packetsRead, reader: reader.statistics))
         }
     }
 

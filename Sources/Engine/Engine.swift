@@ -48,6 +48,8 @@ public struct SequentialFallback: Sendable, Hashable {
 /// the logs; batches travel through bounded queues (`ShardPipeline`).
 public final class Engine {
     public let configuration: EngineConfiguration
+    /// Optional observer called once per batch of packets read (see `EngineProgress`).
+    public var progress: EngineProgressObserver?
 
     /// - Throws: `BPFFilterError` when the filter expression does not compile.
     public init(configuration: EngineConfiguration) throws(BPFFilterError) {
@@ -114,7 +116,7 @@ public final class Engine {
         }
         let decoder = PacketDecoder(configuration: DecoderConfiguration(verifyChecksums: configuration.verifyChecksums))
         return Dispatcher(reader: reader, filter: filter, decoder: decoder, shardCount: shardCount,
-                          batchSize: configuration.batchSize)
+                          batchSize: configuration.batchSize, progress: progress)
     }
 
     func makeShards(_ count: Int) -> [Shard] {

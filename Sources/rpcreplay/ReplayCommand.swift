@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import ArgumentParser
+import ProgressLine
 import CaptureIO
 import Engine
 import Policy
@@ -108,14 +109,27 @@ struct ReplayCommand: ParsableCommand {
             printError(error.description)
             throw ExitCode(1)
         }
+        // Terminal progress line (stderr is a terminal and no --quiet only).
+        let reporter = ProgressReporter(label: "replay", quiet: quiet)
+        if reporter.isEnabled {
+            let total = ProgressReporter.totalFileBytes(files)
+            let box = UncheckedSendable(reporter)
+            engine.progress = { p in
+                // zstd input: stream offsets count decompressed bytes, so no ETA.
+                let known = p.reader.zstdFrames == 0 ? total : 0
+                box.value.observe(ProgressSnapshot(packets: p.packetsRead, bytes: p.reader.streamBytes, totalBytes: known))
+            }
+        }
         let report: EngineReport
         do {
             report = try engine.run(paths: files, sink: sink)
         } catch {
+            reporter.finish()
             sink.close()
             printError(error.description)
             throw ExitCode(3)
         }
+        reporter.finish()
         sink.close()
         if !quiet {
             printError(Self.summary(report))
@@ -158,4 +172,11 @@ enum OutputOverlap {
     static func isLogFile(_ input: String, in directory: String) -> Bool {
         logNames.contains { sameFile(input, directory + "/" + $0) }
     }
+}
+
+/// The progress reporter is used from the dispatcher's thread only while the run
+/// lasts, and from this thread only after it: never from two threads at once.
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }
