@@ -21,6 +21,8 @@ final class ZstdWindowRing: @unchecked Sendable {
     // Guarded by `lock`.
     private(set) var references: [Int]
     private(set) var producerOwned: [Bool]
+    /// Threads waiting for `.windowFreed`; releases broadcast only when there are some.
+    var freedWaiters = 0
 
     init(size: Int, count: Int) {
         self.size = max(size, 1)
@@ -65,6 +67,18 @@ final class ZstdWindowRing: @unchecked Sendable {
         producerOwned[window] = false
     }
 
+    /// Waits (lock held) until a window is freed or the head frame changes.
+    func waitForFreedLocked() {
+        freedWaiters += 1
+        lock.wait(for: .windowFreed)
+        freedWaiters -= 1
+    }
+
+    /// Wakes the decoders waiting for a window, if any (lock held).
+    func wakeFreedWaitersLocked() {
+        if freedWaiters > 0 { lock.broadcast(.windowFreed) }
+    }
+
     // MARK: - Self-locking
 
     /// Takes a free window, waiting for a release when none is free.
@@ -73,15 +87,17 @@ final class ZstdWindowRing: @unchecked Sendable {
         defer { lock.unlock() }
         while true {
             if let w = takeFreeLocked() { return w }
-            lock.wait()
+            waitForFreedLocked()
         }
     }
 
     func deliver(_ window: Int) { lock.withLock { deliverLocked(window) } }
 
     func returnUnused(_ window: Int) {
-        lock.withLock { returnUnusedLocked(window) }
-        lock.broadcast()
+        lock.withLock {
+            returnUnusedLocked(window)
+            wakeFreedWaitersLocked()
+        }
     }
 
     /// Adds a reference (a batch keeping the window's packets alive).
@@ -91,11 +107,10 @@ final class ZstdWindowRing: @unchecked Sendable {
 
     /// Drops a reference; the window is free for reuse when the last one goes.
     func release(_ window: Int) {
-        let freed: Bool = lock.withLock {
+        lock.withLock {
             references[window] -= 1
             precondition(references[window] >= 0, "window released more often than retained")
-            return references[window] == 0
+            if references[window] == 0 { wakeFreedWaitersLocked() }
         }
-        if freed { lock.broadcast() }
     }
 }
