@@ -108,7 +108,7 @@ final class ZstdParallelDecoder: ZstdWindowProducer, @unchecked Sendable {
             lock.lock()
             var window: Int? = nil
             while !stopping {
-                if sequence == wantSequence || ring.freeCount >= 2, let w = ring.takeFreeLocked() {
+                if sequence == wantSequence || ring.freeCount >= 2, let w = ring.takeFreeLocked(for: index) {
                     window = w
                     break
                 }
@@ -191,13 +191,13 @@ final class ZstdParallelDecoder: ZstdWindowProducer, @unchecked Sendable {
             noteEndLocked(frames: consumerLane.scanned, skippable: consumerLane.skippableFrames)
             return
         }
-        var taken = ring.takeFreeLocked()
+        var taken = ring.takeFreeLocked(for: 0)
         while taken == nil {
             // Only the head may wait here: every window is held by unreleased
             // batches (back-pressure) or was just handed out.
             guard asHead, !stopping else { return }
             ring.waitForFreedLocked()
-            taken = ring.takeFreeLocked()
+            taken = ring.takeFreeLocked(for: 0)
         }
         let window = taken!
         lock.unlock()

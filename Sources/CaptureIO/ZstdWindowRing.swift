@@ -21,6 +21,8 @@ final class ZstdWindowRing: @unchecked Sendable {
     // Guarded by `lock`.
     private(set) var references: [Int]
     private(set) var producerOwned: [Bool]
+    /// The decoding thread (lane) that filled each window last.
+    private var lastFilledBy: [Int]
     /// Threads waiting for `.windowFreed`; releases broadcast only when there are some.
     var freedWaiters = 0
 
@@ -30,6 +32,7 @@ final class ZstdWindowRing: @unchecked Sendable {
         memory = .allocate(byteCount: self.size * self.count, alignment: 64)
         references = Array(repeating: 0, count: self.count)
         producerOwned = Array(repeating: false, count: self.count)
+        lastFilledBy = Array(repeating: 0, count: self.count)
     }
 
     deinit { memory.deallocate() }
@@ -48,12 +51,23 @@ final class ZstdWindowRing: @unchecked Sendable {
     var consumerHeldCount: Int { references.reduce(0) { $0 + ($1 > 0 ? 1 : 0) } }
 
     /// Takes a free window for a decoder to fill; nil when none is free.
-    func takeFreeLocked() -> Int? {
+    ///
+    /// Prefers a window that `decoder` filled last time: its lines are then most
+    /// likely still in that thread's core cache, owned by it, instead of being
+    /// pulled over from the core that decoded into it before.
+    func takeFreeLocked(for decoder: Int = 0) -> Int? {
+        var any: Int? = nil
         for i in 0..<count where references[i] == 0 && !producerOwned[i] {
-            producerOwned[i] = true
-            return i
+            if lastFilledBy[i] == decoder {
+                any = i
+                break
+            }
+            if any == nil { any = i }
         }
-        return nil
+        guard let w = any else { return nil }
+        producerOwned[w] = true
+        lastFilledBy[w] = decoder
+        return w
     }
 
     /// Gives a filled window to the consumer: it now holds the only reference.
