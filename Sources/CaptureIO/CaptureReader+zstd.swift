@@ -12,13 +12,13 @@ extension CaptureReader {
         compression = .zstd
         let ring = ZstdWindowRing(size: max(options.windowSize, 4096), count: max(options.windowCount, 1))
         var producer: (any ZstdWindowProducer)?
-        // More workers than windows cannot all make progress (a frame decoded ahead
-        // needs a window of its own), and each worker owns a zstd context.
+        // More decoding threads (the caller's one included) than windows cannot all
+        // make progress (a frame decoded ahead needs a window of its own), and each
+        // thread owns a zstd context.
         let workers = min(options.decompressionThreads, ring.count, 64)
         if workers > 1 && Self.hasSeveralDataFrames(file.bytes) {
-            let parallel = ZstdParallelDecoder(
-                file: file, ring: ring, threads: workers, maxWindowLog: options.maxZstdWindowLog)
-            if parallel.threadCount > 0 {
+            if let parallel = ZstdParallelDecoder(
+                file: file, ring: ring, threads: workers, maxWindowLog: options.maxZstdWindowLog) {
                 producer = parallel
                 decompressionThreadsInUse = parallel.threadCount
             }

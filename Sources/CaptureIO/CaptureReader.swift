@@ -26,7 +26,9 @@ public struct ReaderOptions: Sendable {
     /// Enough small windows for a second thread to decode a frame ahead of the
     /// consumer: with only 4 of 1 MiB two threads gained nothing on 16 MiB frames.
     public var windowCount: Int = 16
-    /// Threads used to decompress independent zstd frames (1 = streaming on the caller's thread).
+    /// Threads used to decompress independent zstd frames, the caller's own
+    /// included: N means N−1 worker threads plus the reading thread, which decodes
+    /// every Nth frame itself (1 = streaming on the caller's thread only).
     public var decompressionThreads: Int = 2
     /// A record claiming more captured bytes than this is treated as corrupt.
     public var maxCaptureLength: UInt32 = 262_144
@@ -86,7 +88,8 @@ public struct ReaderStatistics: Sendable, Equatable {
 /// zstd input is decompressed into a ring of `options.windowCount` windows of
 /// `options.windowSize` bytes; only records crossing a window boundary are
 /// copied (`statistics.copiedBytes`). Files of several independent frames are
-/// decoded ahead on up to `options.decompressionThreads` threads.
+/// decoded on up to `options.decompressionThreads` threads (the reading thread
+/// is one of them).
 ///
 /// A reader is used from one thread at a time.
 public final class CaptureReader {
@@ -146,7 +149,8 @@ public final class CaptureReader {
     /// The error that stopped pcapng/zstd reading (thrown again by later calls).
     @exclusivity(unchecked) var failure: CaptureError?
     /// Threads decompressing zstd frames: 0 for plain files, 1 when frames are
-    /// decoded on the caller's thread, more when independent frames are decoded ahead.
+    /// decoded on the caller's thread only, N when N−1 workers share the frames
+    /// with the caller's thread.
     public internal(set) var decompressionThreadsInUse = 0
 
     /// - Parameters:

@@ -4,30 +4,41 @@ import Glibc
 import Darwin
 #endif
 
-/// A pthread mutex with one condition variable. The zstd window ring, its
-/// decompression workers and the consumer coordinate through one of these per
+/// A pthread mutex with two condition variables, one per kind of event, so a
+/// thread is woken only for what it waits on: decoders wait for a window to be
+/// freed, the consumer for a decoded window to be ready. The zstd window ring,
+/// its decompression workers and the consumer coordinate through one of these per
 /// reader (nothing global). Heap-allocated because pthread objects must not move.
 final class ConditionLock: @unchecked Sendable {
+    enum Event: Int {
+        /// A window became free, or the head frame changed (decoders wait on this).
+        case windowFreed = 0
+        /// A decoded window, the end of the stream or a fault (the consumer waits on this).
+        case windowReady = 1
+    }
+
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private let conditions = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 2)
 
     init() {
         pthread_mutex_init(mutex, nil)
-        pthread_cond_init(condition, nil)
+        pthread_cond_init(conditions, nil)
+        pthread_cond_init(conditions + 1, nil)
     }
 
     deinit {
-        pthread_cond_destroy(condition)
+        pthread_cond_destroy(conditions)
+        pthread_cond_destroy(conditions + 1)
         pthread_mutex_destroy(mutex)
-        condition.deallocate()
+        conditions.deallocate()
         mutex.deallocate()
     }
 
     func lock() { pthread_mutex_lock(mutex) }
     func unlock() { pthread_mutex_unlock(mutex) }
-    /// Waits for a broadcast; the lock must be held and is held again on return.
-    func wait() { pthread_cond_wait(condition, mutex) }
-    func broadcast() { pthread_cond_broadcast(condition) }
+    /// Waits for a broadcast of `event`; the lock must be held and is held again on return.
+    func wait(for event: Event) { pthread_cond_wait(conditions + event.rawValue, mutex) }
+    func broadcast(_ event: Event) { pthread_cond_broadcast(conditions + event.rawValue) }
 
     @inline(__always)
     func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {

@@ -4,133 +4,135 @@ import Glibc
 import Darwin
 #endif
 
-/// Decompresses independent zstd frames on worker threads, ahead of the consumer,
-/// and delivers their windows in stream order.
+/// Decompresses independent zstd frames on `threads` threads, one of which is the
+/// consumer's own, and delivers their windows in stream order.
 ///
-/// Each worker takes the next frame from the shared scanner (so at most one frame
-/// per worker is in flight) and cuts its output into windows. Windows come from
-/// the shared ring, so decoded-ahead data is bounded by `windowCount`.
+/// Frames are dealt round-robin (`ZstdFrameLane`): with N threads the consumer
+/// decodes frames 0, N, 2N, ... itself, one window at a time when it needs the
+/// next one, and N−1 worker threads decode the others ahead into free windows.
+/// So exactly N threads are busy on N cores (not N workers plus a consumer that
+/// competes with them for a core), half the windows (with two threads) are walked
+/// by the core that just decoded them, and the consumer sleeps only while the
+/// head window is being decoded by a worker *and* no window can be spared for it
+/// to decode its own next frame ahead. Handoffs take the lock once per window
+/// (1 MiB), and each thread is woken only by the event it waits for.
 ///
-/// Deadlock freedom: the *head* frame (the earliest one still being decoded) may
-/// take any free window; a later frame may take one only if another stays free.
-/// The consumer only ever waits for the head's windows, and the head can always
-/// get a window once the consumer releases what it has read. Batches that are
-/// never released would stall it: that is the documented back-pressure of
+/// Windows come from the shared ring, so decoded-ahead data is bounded by
+/// `windowCount`. Deadlock freedom: the *head* frame (the one the consumer reads)
+/// may take any free window; any other frame may take one only if another stays
+/// free. The consumer only ever waits for the head's windows, and the head can
+/// always get a window once the consumer releases what it has read. Batches that
+/// are never released would stall it: that is the documented back-pressure of
 /// `nextBatch`, not something bad input can cause.
 final class ZstdParallelDecoder: ZstdWindowProducer, @unchecked Sendable {
-    private struct Piece {
-        var sequence: Int  // data-frame number in dispatch order
-        var piece: Int
-        var window: ZstdWindow
-        var fault: ZstdFault?
-    }
-
     private let ring: ZstdWindowRing
     private var lock: ConditionLock { ring.lock }
     private let file: MappedFile
     private let maxWindowLog: Int
+    private let laneCount: Int
+
+    /// Lane 0: the consumer's frames. Only the consumer's thread touches it.
+    private var consumerLane: ZstdFrameLane
 
     // Guarded by `lock`.
-    private var scanner: ZstdFrameScanner
-    private var dispatched = 0
-    private var scanFinished = false
-    /// Frames being decoded, by dispatch sequence, with the number of windows each is filling.
-    private var active: [Int: Int] = [:]
-    private var ready: [Piece] = []
+    private var ready: [ZstdDecodedPiece] = []
+    /// The head: the frame and window the consumer reads next.
     private var wantSequence = 0
     private var wantPiece = 0
+    /// Data frames in the file, once some lane's scanner reached the end.
+    private var frameCount: Int?
+    private var skippableTotal = 0
     private var stopping = false
     private var pendingFault: ZstdFault?
+    private var consumerWaiting = false
 
     private var threads: [pthread_t] = []
 
-    init(file: MappedFile, ring: ZstdWindowRing, threads count: Int, maxWindowLog: Int) {
+    /// Nil when a zstd context or a worker thread cannot be had (the caller then
+    /// decodes serially).
+    init?(file: MappedFile, ring: ZstdWindowRing, threads count: Int, maxWindowLog: Int) {
+        laneCount = max(count, 2)
+        guard let lane = ZstdFrameLane(file: file.bytes, lane: 0, laneCount: laneCount, maxWindowLog: maxWindowLog) else {
+            return nil
+        }
+        consumerLane = lane
         self.file = file
         self.ring = ring
         self.maxWindowLog = maxWindowLog
-        self.scanner = ZstdFrameScanner(file.bytes)
-        for _ in 0..<max(count, 1) {
-            if let t = startThread({ [self] in self.work() }) { threads.append(t) }
+        ring.lock.lock()
+        defer { ring.lock.unlock() }
+        for worker in 1..<laneCount {
+            guard let t = startThread({ [self] in self.work(lane: worker) }) else {
+                // The lanes are fixed: a missing worker would leave its frames undecoded.
+                stopping = true
+                lock.broadcast(.windowFreed)
+                lock.unlock()
+                for t in threads { joinThread(t) }
+                lock.lock()
+                threads.removeAll()
+                return nil
+            }
+            threads.append(t)
         }
     }
 
-    /// Worker threads actually running (0 if the system refused to start any).
-    var threadCount: Int { threads.count }
+    /// Threads decoding frames, the consumer's included.
+    var threadCount: Int { threads.count + 1 }
 
-    var skippableFrames: Int { lock.withLock { scanner.skippableFrames } }
+    var skippableFrames: Int { lock.withLock { skippableTotal } }
 
     func shutdown() {
-        lock.withLock { stopping = true }
-        lock.broadcast()
+        lock.withLock {
+            stopping = true
+            lock.broadcast(.windowFreed)
+        }
         for t in threads { joinThread(t) }
         threads.removeAll()
     }
 
     // MARK: - Workers
 
-    private func work() {
-        guard var decoder = ZstdFrameDecoder(file: file.bytes, maxWindowLog: maxWindowLog) else {
+    private func work(lane index: Int) {
+        guard var lane = ZstdFrameLane(file: file.bytes, lane: index, laneCount: laneCount, maxWindowLog: maxWindowLog) else {
             lock.withLock {
-                pendingFault = ZstdFault(reason: "cannot allocate a zstd decompression context", frameIndex: 0, frameOffset: 0)
+                if pendingFault == nil {
+                    pendingFault = ZstdFault(
+                        reason: "cannot allocate a zstd decompression context", frameIndex: 0, frameOffset: 0)
+                }
+                lock.broadcast(.windowReady)
             }
-            lock.broadcast()
             return
         }
-        lock.lock()
-        while !stopping {
-            guard let frame = scanner.next() else {
-                scanFinished = true
-                lock.broadcast()
-                break
-            }
-            let sequence = dispatched
-            dispatched += 1
-            active[sequence] = 0
-            lock.unlock()
-            decode(frame, sequence: sequence, with: &decoder)
-            lock.lock()
-        }
-        lock.unlock()
-    }
-
-    private func decode(_ frame: ZstdFrame, sequence: Int, with decoder: inout ZstdFrameDecoder) {
-        decoder.start(frame)
-        var piece = 0
-        while true {
+        while lane.startFrameIfNeeded() {
+            let sequence = lane.current!.sequence
             lock.lock()
             var window: Int? = nil
             while !stopping {
-                let head = active.keys.min() == sequence
-                if head || ring.freeCount >= 2, let w = ring.takeFreeLocked() {
+                if sequence == wantSequence || ring.freeCount >= 2, let w = ring.takeFreeLocked(for: index) {
                     window = w
-                    active[sequence, default: 0] += 1
                     break
                 }
-                lock.wait()
+                ring.waitForFreedLocked()
             }
             lock.unlock()
             guard let window else { return }
-
-            let fill = decoder.fill(ring.base(window), capacity: ring.size)
-            let ends = fill.frameDone || fill.fault != nil
-            let fault = fill.fault.map {
-                ZstdFault(reason: $0, frameIndex: frame.index, frameOffset: UInt64(frame.offset))
-            }
-            lock.lock()
-            ready.append(Piece(
-                sequence: sequence, piece: piece,
-                window: ZstdWindow(
-                    index: window, base: UnsafeRawPointer(ring.base(window)), length: fill.count,
-                    frameIndex: frame.index, frameOffset: UInt64(frame.offset),
-                    endsFrame: ends, skippableBefore: frame.skippableBefore),
-                fault: fault))
-            active[sequence, default: 1] -= 1
-            if ends { active[sequence] = nil }
-            lock.unlock()
-            lock.broadcast()
-            if ends { return }
-            piece += 1
+            let piece = lane.fillNext(ring.base(window), capacity: ring.size, window: window)
+            lock.withLock { publishLocked(piece) }
         }
+        lock.withLock { noteEndLocked(frames: lane.scanned, skippable: lane.skippableFrames) }
+    }
+
+    private func publishLocked(_ piece: ZstdDecodedPiece) {
+        ready.append(piece)
+        if consumerWaiting && piece.sequence == wantSequence && piece.piece == wantPiece {
+            lock.broadcast(.windowReady)
+        }
+    }
+
+    private func noteEndLocked(frames: Int, skippable: Int) {
+        frameCount = frames
+        skippableTotal = skippable
+        if consumerWaiting { lock.broadcast(.windowReady) }
     }
 
     // MARK: - Consumer
@@ -146,6 +148,8 @@ final class ZstdParallelDecoder: ZstdWindowProducer, @unchecked Sendable {
                 if window.endsFrame {
                     wantSequence += 1
                     wantPiece = 0
+                    // A worker waiting with one window left may now be the head.
+                    ring.wakeFreedWaitersLocked()
                 } else {
                     wantPiece += 1
                 }
@@ -153,17 +157,52 @@ final class ZstdParallelDecoder: ZstdWindowProducer, @unchecked Sendable {
                     pendingFault = fault
                     if window.length == 0 {
                         ring.returnUnusedLocked(window.index)
-                        lock.broadcast()
+                        ring.wakeFreedWaitersLocked()
                         throw fault
                     }
                 }
                 ring.deliverLocked(window.index)
                 return window
             }
-            if scanFinished && wantSequence >= dispatched { return nil }
-            // Waiting for the head frame's next window. If unreleased batches hold
-            // every window, this waits until some thread releases one (back-pressure).
-            lock.wait()
+            if let frameCount, wantSequence >= frameCount { return nil }
+            if wantSequence % laneCount == 0 {
+                // The head frame is the consumer's own: decode its next window now,
+                // to be walked while it is still in this core's cache.
+                decodeOwnWindowLocked(asHead: true)
+                continue
+            }
+            // A worker decodes the head. Rather than sleep, decode the consumer's
+            // next frame ahead while a window can be spared for it.
+            if consumerLane.upcomingSequence != nil, ring.freeCount >= 2 {
+                decodeOwnWindowLocked(asHead: false)
+                continue
+            }
+            consumerWaiting = true
+            lock.wait(for: .windowReady)
+            consumerWaiting = false
         }
+    }
+
+    /// Decodes the next window of the consumer's lane into `ready` (lock held on
+    /// entry and exit, released while decoding). Records the end of the file when
+    /// the lane has no frame left.
+    private func decodeOwnWindowLocked(asHead: Bool) {
+        guard consumerLane.startFrameIfNeeded() else {
+            noteEndLocked(frames: consumerLane.scanned, skippable: consumerLane.skippableFrames)
+            return
+        }
+        var taken = ring.takeFreeLocked(for: 0)
+        while taken == nil {
+            // Only the head may wait here: every window is held by unreleased
+            // batches (back-pressure) or was just handed out.
+            guard asHead, !stopping else { return }
+            ring.waitForFreedLocked()
+            taken = ring.takeFreeLocked(for: 0)
+        }
+        let window = taken!
+        lock.unlock()
+        let piece = consumerLane.fillNext(ring.base(window), capacity: ring.size, window: window)
+        lock.lock()
+        ready.append(piece)
     }
 }

@@ -21,6 +21,10 @@ final class ZstdWindowRing: @unchecked Sendable {
     // Guarded by `lock`.
     private(set) var references: [Int]
     private(set) var producerOwned: [Bool]
+    /// The decoding thread (lane) that filled each window last.
+    private var lastFilledBy: [Int]
+    /// Threads waiting for `.windowFreed`; releases broadcast only when there are some.
+    var freedWaiters = 0
 
     init(size: Int, count: Int) {
         self.size = max(size, 1)
@@ -28,6 +32,7 @@ final class ZstdWindowRing: @unchecked Sendable {
         memory = .allocate(byteCount: self.size * self.count, alignment: 64)
         references = Array(repeating: 0, count: self.count)
         producerOwned = Array(repeating: false, count: self.count)
+        lastFilledBy = Array(repeating: 0, count: self.count)
     }
 
     deinit { memory.deallocate() }
@@ -46,12 +51,23 @@ final class ZstdWindowRing: @unchecked Sendable {
     var consumerHeldCount: Int { references.reduce(0) { $0 + ($1 > 0 ? 1 : 0) } }
 
     /// Takes a free window for a decoder to fill; nil when none is free.
-    func takeFreeLocked() -> Int? {
+    ///
+    /// Prefers a window that `decoder` filled last time: its lines are then most
+    /// likely still in that thread's core cache, owned by it, instead of being
+    /// pulled over from the core that decoded into it before.
+    func takeFreeLocked(for decoder: Int = 0) -> Int? {
+        var any: Int? = nil
         for i in 0..<count where references[i] == 0 && !producerOwned[i] {
-            producerOwned[i] = true
-            return i
+            if lastFilledBy[i] == decoder {
+                any = i
+                break
+            }
+            if any == nil { any = i }
         }
-        return nil
+        guard let w = any else { return nil }
+        producerOwned[w] = true
+        lastFilledBy[w] = decoder
+        return w
     }
 
     /// Gives a filled window to the consumer: it now holds the only reference.
@@ -65,6 +81,18 @@ final class ZstdWindowRing: @unchecked Sendable {
         producerOwned[window] = false
     }
 
+    /// Waits (lock held) until a window is freed or the head frame changes.
+    func waitForFreedLocked() {
+        freedWaiters += 1
+        lock.wait(for: .windowFreed)
+        freedWaiters -= 1
+    }
+
+    /// Wakes the decoders waiting for a window, if any (lock held).
+    func wakeFreedWaitersLocked() {
+        if freedWaiters > 0 { lock.broadcast(.windowFreed) }
+    }
+
     // MARK: - Self-locking
 
     /// Takes a free window, waiting for a release when none is free.
@@ -73,15 +101,17 @@ final class ZstdWindowRing: @unchecked Sendable {
         defer { lock.unlock() }
         while true {
             if let w = takeFreeLocked() { return w }
-            lock.wait()
+            waitForFreedLocked()
         }
     }
 
     func deliver(_ window: Int) { lock.withLock { deliverLocked(window) } }
 
     func returnUnused(_ window: Int) {
-        lock.withLock { returnUnusedLocked(window) }
-        lock.broadcast()
+        lock.withLock {
+            returnUnusedLocked(window)
+            wakeFreedWaitersLocked()
+        }
     }
 
     /// Adds a reference (a batch keeping the window's packets alive).
@@ -91,11 +121,10 @@ final class ZstdWindowRing: @unchecked Sendable {
 
     /// Drops a reference; the window is free for reuse when the last one goes.
     func release(_ window: Int) {
-        let freed: Bool = lock.withLock {
+        lock.withLock {
             references[window] -= 1
             precondition(references[window] >= 0, "window released more often than retained")
-            return references[window] == 0
+            if references[window] == 0 { wakeFreedWaitersLocked() }
         }
-        if freed { lock.broadcast() }
     }
 }

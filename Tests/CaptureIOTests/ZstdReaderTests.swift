@@ -96,6 +96,25 @@ final class ZstdReaderTests: XCTestCase {
         XCTAssertEqual(results[0].statistics, results[4].statistics)
     }
 
+    func testFrameCountsNotAMultipleOfTheThreadCount() {
+        // Frames are dealt round-robin to the threads (the reading one included):
+        // every split, including threads left without any frame, gives the packets
+        // and statistics of a one-thread read.
+        let plain = samplePcap(count: 1200)
+        for frames in 2...5 {
+            let zst = ZstdBytes.compressFrames(plain, chunkSize: (plain.count + frames - 1) / frames)
+            let serial = readAll(zst, options: options(window: 4096, count: 6, threads: 1))
+            XCTAssertNil(serial.error)
+            XCTAssertEqual(serial.statistics.zstdFrames, frames)
+            for threads in 2...6 {
+                let out = readAll(zst, options: options(window: 4096, count: 6, threads: threads))
+                XCTAssertNil(out.error, "frames \(frames) threads \(threads)")
+                assertSamePackets(out.packets, serial.packets, "frames \(frames) threads \(threads)")
+                XCTAssertEqual(out.statistics, serial.statistics, "frames \(frames) threads \(threads)")
+            }
+        }
+    }
+
     func testMultiFramePcapngInParallel() {
         let plain = samplePcapng(count: 2000)
         let zst = ZstdBytes.compressFrames(plain, chunkSize: 7_001)
