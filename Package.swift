@@ -86,7 +86,7 @@ targets.append(.target(
 targets.append(.testTarget(
     name: "EngineTests",
     dependencies: ["Engine", "CaptureIO", "PacketDecoding", "Connections", "Policy", "GoldenDiff",
-                   "PacketDecodingAllocationCounter"]))
+                   "PacketDecodingAllocationCounter", "CorpusSynth"]))
 for target in targets where target.name == "rpcreplay" {
     target.dependencies.append("Engine")
     target.dependencies.append("Policy")
