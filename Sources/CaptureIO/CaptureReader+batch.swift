@@ -50,6 +50,7 @@ extension CaptureReader {
             }
             batch.packets.append(p)
         }
+        if zstdStream == nil { file.releasePages(before: Int(counters.streamBytes)) }
         return batch.packets.count
     }
 
