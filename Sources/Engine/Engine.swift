@@ -42,10 +42,12 @@ public struct SequentialFallback: Sendable, Hashable {
 /// global limit would make shards diverge from a single one the run continues
 /// sequentially (`SequentialFallback`).
 ///
-/// Threads: one shard runs everything on the calling thread. With N shards (and
-/// `usesThreads`), a dispatcher thread reads, filters and decodes, N shard threads
-/// run the flows, a merge thread runs the policy, and the calling thread writes
-/// the logs; batches travel through bounded queues (`ShardPipeline`).
+/// Threads (with `usesThreads`, the default): a dispatcher thread always reads,
+/// filters and decodes ahead. With one shard the calling thread runs the flows, the
+/// policy and the sink, so a one-shard run keeps about one core busy with analysis.
+/// With N shards, N shard threads run the flows, a merge thread runs the policy, and
+/// the calling thread writes the logs. Batches travel through bounded queues
+/// (`ShardPipeline`). Without threads everything runs in turn on the calling thread.
 public final class Engine {
     public let configuration: EngineConfiguration
     /// Optional observer called once per batch of packets read (see `EngineProgress`).
@@ -69,6 +71,9 @@ public final class Engine {
         if shardCount == 1 {
             let stage = PolicyStage(configuration: configuration.policy, sink: sink,
                                     recordEvents: configuration.recordEvents)
+            if configuration.usesThreads, let report = runWithReadAhead(dispatcher, stage: stage) {
+                return report
+            }
             return runSequentially(dispatcher, stage: stage, resumingAt: nil, afterBatch: {})
         }
         // The policy's sink calls are recorded and replayed on this thread, so the
@@ -131,13 +136,29 @@ public final class Engine {
     private func runSequentially<Sink: EngineSink>(
         _ dispatcher: Dispatcher, stage: PolicyStage<Sink>, resumingAt resume: UInt64?, afterBatch: () -> Void
     ) -> EngineReport {
-        let shards = makeShards(1)
         let batch = DispatchBatch()
+        return runOneShard(
+            dispatcher, stage: stage, resumingAt: resume, afterBatch: afterBatch,
+            nextBatch: {
+                dispatcher.fill(batch)
+                return batch
+            },
+            doneWith: { _ in })
+    }
+
+    /// One shard on the calling thread, fed by `nextBatch` (which returns a batch
+    /// marked last at the end); `doneWith` gets every batch back once it is processed.
+    func runOneShard<Sink: EngineSink>(
+        _ dispatcher: Dispatcher, stage: PolicyStage<Sink>, resumingAt resume: UInt64?, afterBatch: () -> Void,
+        nextBatch: () -> DispatchBatch, doneWith: (DispatchBatch) -> Void
+    ) -> EngineReport {
+        let shards = makeShards(1)
         let outputs = [RecordBatch()]
         var merge = Merge(shardCount: 1, configuration: configuration.effectiveConnections)
         var failure: DispatchFailure? = nil
+        var batch: DispatchBatch
         while true {
-            dispatcher.fill(batch)
+            batch = nextBatch()
             outputs[0].reset()
             merge.beginBatches()
             shards[0].run(batch, into: outputs[0])
@@ -157,9 +178,11 @@ public final class Engine {
                 failure = batch.failure
                 break
             }
+            doneWith(batch)
         }
         flush(shards, outputs: outputs, merge: &merge, last: batch, stage: stage)
         afterBatch()
+        doneWith(batch)
         return report(dispatcher, shards: shards, stage: stage, failure: failure)
     }
 

@@ -24,8 +24,10 @@ public struct EngineConfiguration: Sendable {
     /// Number of shards flows are spread over (1 = the fully sequential path). The
     /// output does not depend on it.
     public var shardCount: Int
-    /// With more than one shard: run each shard on its own thread (default), or all
-    /// of them in turn on the calling thread (same output; for tests and debugging).
+    /// Run the pipeline on threads (default): with one shard, a dispatcher thread
+    /// reads ahead of the calling thread, which runs the flows and the policy; with
+    /// more, each shard has its own thread too. False runs everything in turn on the
+    /// calling thread (same output; for tests and debugging).
     public var usesThreads = true
     /// Raw packets the dispatcher reads per batch.
     public var batchSize = 2048
@@ -60,7 +62,7 @@ public struct EngineConfiguration: Sendable {
     /// so the window ring must be larger than that or the reader would wait forever.
     func readerOptions(shardCount: Int) -> ReaderOptions {
         var options = reader
-        if shardCount > 1 && usesThreads {
+        if usesThreads {
             options.windowCount = max(options.windowCount, max(1, batchesInFlight) + 2)
         }
         return options
