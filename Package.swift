@@ -65,8 +65,8 @@ var targets: [Target] = [
         dependencies: ["PacketDecoding", "CaptureIO", "CPcap", "PacketDecodingAllocationCounter"]),
     // Test-only malloc counter proving the decoding hot path does not allocate.
     .target(name: "PacketDecodingAllocationCounter", path: "Tests/PacketDecodingAllocationCounter"),
-    .testTarget(name: "HashOrderTests", dependencies: ["HashOrder"]),
-    .testTarget(name: "ConnectionsTests", dependencies: ["Connections", "PacketDecoding", "CaptureIO"]),
+    .testTarget(name: "HashOrderTests", dependencies: ["HashOrder", "CorpusSynth"]),
+    .testTarget(name: "ConnectionsTests", dependencies: ["Connections", "PacketDecoding", "CaptureIO", "CorpusSynth"]),
     .testTarget(name: "SunRPCTests", dependencies: ["SunRPC", "PacketDecoding"]),
     .testTarget(name: "PortmapperTests", dependencies: ["Portmapper", "SunRPC", "PacketDecoding", "CaptureIO"]),
     .testTarget(name: "PolicyTests", dependencies: ["Policy", "PacketDecoding", "SunRPC", "Portmapper"]),

@@ -1,25 +1,13 @@
 import Connections
+import CorpusSynth
 import PacketDecoding
 import XCTest
 
 /// Hostile or random input: no traps, bounded buffers, every connection logged once.
 final class RobustnessTests: XCTestCase {
-    /// A small deterministic generator (SplitMix64).
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
-
     func testRandomSegmentsNeverTrapAndEveryConnectionIsLoggedOnce() {
         for seed in 1 ... 4 as ClosedRange<UInt64> {
-            var rng = Random(state: seed)
+            var rng = SplitMix64(seed: seed)
             let h = Harness(checksums: seed % 2 == 0) { $0.maxBlocksPerDirection = 64 }
             let hosts = (0 ..< 6).map { Host(address: IPv4Address(10, 0, 0, UInt8($0 + 1)), port: [111, 40000, 40001, 631, 2049, 7][$0]) }
             var t = 1000.0

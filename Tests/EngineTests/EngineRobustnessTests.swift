@@ -1,3 +1,4 @@
+import CorpusSynth
 import CaptureIO
 import Engine
 import Foundation
@@ -7,24 +8,12 @@ import XCTest
 /// with bytes flipped and packets cut short, reproducibly. The replay must read
 /// every packet, finish, and stay deterministic.
 final class EngineRobustnessTests: XCTestCase {
-    /// SplitMix64: a small deterministic generator, so failures reproduce by seed.
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(1, bound))) }
-    }
-
     /// Writes `source` with about a third of its packets damaged: a few bytes past
     /// the Ethernet header flipped, or the capture cut at a random length.
     func mutate(_ source: String, seed: UInt64, to path: String) throws -> Int {
         let reader = try CaptureReader(path: source)
-        var generator = Generator(state: seed)
+        // SplitMix64: deterministic, so failures reproduce by seed.
+        var generator = SplitMix64(seed: seed)
         var writer: PcapWriter? = nil
         var count = 0
         while let packet = try reader.next() {

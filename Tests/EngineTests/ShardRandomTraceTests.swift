@@ -1,3 +1,4 @@
+import CorpusSynth
 import Engine
 import Foundation
 import XCTest
@@ -9,21 +10,8 @@ import XCTest
 final class ShardRandomTraceTests: XCTestCase {
     typealias Endpoint = TraceBuilder.Endpoint
 
-    /// SplitMix64: a small deterministic generator (the tests must not depend on the
-    /// platform's random source).
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        /// Times on a 10 ms grid, so that equal timestamps are common.
-        mutating func time(upTo seconds: Double) -> Double { Double(below(Int(seconds * 100))) / 100 }
-    }
+    /// A deterministic generator (the tests must not depend on the platform's random source).
+    typealias Generator = SplitMix64
 
     struct Packet {
         var time: Double
@@ -81,7 +69,7 @@ final class ShardRandomTraceTests: XCTestCase {
     }
 
     static func makeTrace(seed: UInt64, conversations: Int, disorder: Bool) -> TraceBuilder {
-        var random = Generator(state: seed)
+        var random = Generator(seed: seed)
         var packets: [Packet] = []
         for index in 0 ..< conversations {
             packets += conversation(index, start: random.time(upTo: 120), &random)
@@ -120,4 +108,9 @@ final class ShardRandomTraceTests: XCTestCase {
         // Not an assertion on the fallback rate; printed so a change in it shows.
         print("random traces: \(fallbacks) of 18 sharded runs fell back to one shard")
     }
+}
+
+extension SplitMix64 {
+    /// Times on a 10 ms grid, so that equal timestamps are common.
+    mutating func time(upTo seconds: Double) -> Double { Double(below(Int(seconds * 100))) / 100 }
 }

@@ -1,3 +1,4 @@
+import CorpusSynth
 import HashOrder
 import XCTest
 
@@ -218,19 +219,6 @@ final class ReferenceDictionaryTests: XCTestCase {
         for key in sameBucket { entries.updateValue(Int(key), forKey: key) }
         XCTAssertEqual(entries.count, 40)
         for key in sameBucket { XCTAssertEqual(entries[key], Int(key)) }
-    }
-}
-
-/// Deterministic test randomness (SplitMix64).
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E9B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
