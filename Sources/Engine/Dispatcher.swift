@@ -41,10 +41,14 @@ final class Dispatcher {
     /// Called after every batch read from the trace (not per packet), on the
     /// dispatcher's thread; drives `replay`'s terminal progress line.
     private let progress: EngineProgressObserver?
+    /// When set, the reader runs on a thread of its own and batches come from here
+    /// (the reader itself must not be touched until the read-ahead has ended).
+    private let readAhead: TraceReadAhead?
 
     init(reader: TraceReader, filter: BPFFilter, decoder: PacketDecoder, shardCount: Int, batchSize: Int = 2048,
-         progress: EngineProgressObserver? = nil) {
+         progress: EngineProgressObserver? = nil, readAhead: Bool = false) {
         self.reader = reader
+        self.readAhead = readAhead ? TraceReadAhead(reader: reader, maxPackets: max(1, batchSize)) : nil
         self.filter = filter
         self.decoder = decoder
         self.shardCount = max(1, shardCount)
@@ -64,7 +68,11 @@ final class Dispatcher {
         while batch.packets.isEmpty {
             let count: Int
             do {
-                count = try reader.nextBatch(into: &batch.capture, maxPackets: batchSize)
+                if let readAhead {
+                    count = try readAhead.nextBatch(into: &batch.capture)
+                } else {
+                    count = try reader.nextBatch(into: &batch.capture, maxPackets: batchSize)
+                }
             } catch {
                 finish(batch, failure: .capture(error))
                 return
@@ -80,11 +88,16 @@ final class Dispatcher {
                     return
                 }
             }
-            progress?(EngineProgress(packetsRead: packetsRead, reader: reader.statistics))
+            if let progress { progress(EngineProgress(packetsRead: packetsRead, reader: readerStatistics)) }
         }
     }
 
+    /// The reader's counters as of the last batch read.
+    var readerStatistics: ReaderStatistics { readAhead?.statistics ?? reader.statistics }
+
     private func finish(_ batch: DispatchBatch, failure: DispatchFailure?) {
+        // A failure or the end stops the read-ahead thread (a stopped run drops what it read).
+        readAhead?.stop()
         finished = true
         batch.isLast = true
         batch.failure = failure
@@ -107,7 +120,7 @@ final class Dispatcher {
         // for before reading any packet, whatever the filter would say.
         if packet.linkType != acceptedLinkType {
             guard LinkLayer.headerLength(packet.linkType) != nil else {
-                return .unknownLinkType(packet.linkType, file: reader.current?.path ?? "")
+                return .unknownLinkType(packet.linkType, file: (readAhead?.currentPath ?? reader.current?.path) ?? "")
             }
             acceptedLinkType = packet.linkType
         }

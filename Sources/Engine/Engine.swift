@@ -121,7 +121,8 @@ public final class Engine {
         }
         let decoder = PacketDecoder(configuration: DecoderConfiguration(verifyChecksums: configuration.verifyChecksums))
         return Dispatcher(reader: reader, filter: filter, decoder: decoder, shardCount: shardCount,
-                          batchSize: configuration.batchSize, progress: progress)
+                          batchSize: configuration.batchSize, progress: progress,
+                          readAhead: configuration.usesThreads && configuration.readsAhead)
     }
 
     func makeShards(_ count: Int) -> [Shard] {

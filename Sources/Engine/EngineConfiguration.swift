@@ -29,6 +29,10 @@ public struct EngineConfiguration: Sendable {
     /// more, each shard has its own thread too. False runs everything in turn on the
     /// calling thread (same output; for tests and debugging).
     public var usesThreads = true
+    /// With threads: read the trace on a thread of its own, ahead of the dispatcher
+    /// (reading a single zstd frame, decompression included, then overlaps with
+    /// filtering and decoding instead of adding to them).
+    public var readsAhead = true
     /// Raw packets the dispatcher reads per batch.
     public var batchSize = 2048
     /// Dispatch batches in flight between the dispatcher and the merge (threaded runs).
@@ -63,7 +67,8 @@ public struct EngineConfiguration: Sendable {
     func readerOptions(shardCount: Int) -> ReaderOptions {
         var options = reader
         if usesThreads {
-            options.windowCount = max(options.windowCount, max(1, batchesInFlight) + 2)
+            let readAheadMargin = readsAhead ? TraceReadAhead.windowMargin(depth: 2) : 0
+            options.windowCount = max(options.windowCount, max(1, batchesInFlight) + 2 + readAheadMargin)
         }
         return options
     }
