@@ -80,33 +80,36 @@ private struct Panel {
         return bars
     }
 
-    private var headerHeight: Double { 62 }
+    private var headerHeight: Double { 80 }
     private var barsHeight: Double { Double(1 + baselineBars.count) * (C.barHeight + C.gap) }
     private var legendHeight: Double { 30 + Double(BenchStage.all.count) * 20 }
     var height: Double { headerHeight + barsHeight + 28 + legendHeight + 24 }
 
     func svg() -> String {
         var out = ""
-        let name = file.path.split(separator: "/").last.map(String.init) ?? file.path
+        // The path as given, shortened from the left if long.
+        let name = file.path.count > 70 ? "..." + file.path.suffix(67) : file.path
         guard let pipeline = file.pipeline, let full = pipeline.full else {
             return "<text x=\"20\" y=\"30\" font-size=\"16\">\(C.escape(name)): pipeline not measured</text>\n"
         }
-        // Title: file, shards, the key ratio.
+        // Title: file and shards; then the key ratios; then what was measured.
+        let shardText = "\(pipeline.shards) shard" + (pipeline.shards == 1 ? "" : "s")
+        out += text(20, 24, "\(name): replay pipeline, \(shardText)", size: 16, weight: "bold")
         var ratios: [String] = []
         if let r = pipeline.ratios["fullOverLibpcap"] { ratios.append(String(format: "%.2fx the libpcap loop", r)) }
         if let r = pipeline.ratios["fullOverRawZstd"] { ratios.append(String(format: "%.2fx raw libzstd", r)) }
+        if let r = pipeline.ratios["fullOverMemoryWalk"] { ratios.append(String(format: "%.2fx the memory walk", r)) }
+        var keyLine = ratios.isEmpty ? "" : "throughput = " + ratios.joined(separator: ", ")
         if let r = pipeline.ratios["compareShardsOverShards"], let m = pipeline.compareShards?.shards {
-            ratios.append(String(format: "%d shards %.2fx faster than %d", m, r, pipeline.shards))
+            keyLine += String(format: "; shards %d / shards %d = %.2fx", m, pipeline.shards, r)
         }
-        let shardText = "\(pipeline.shards) shard" + (pipeline.shards == 1 ? "" : "s")
-        out += text(20, 26, "\(name): replay pipeline, \(shardText)" + (ratios.isEmpty ? "" : " = " + ratios.joined(separator: ", ")),
-                    size: 16, weight: "bold")
+        out += text(20, 44, keyLine, size: 13, weight: "bold", fill: "#333333")
         var detail = "\(file.container == "zstd" ? "zstd of " + file.streamContainer : file.container), "
             + "\(BenchReport.bytes(Double(file.streamBytes))) stream, \(pipeline.packets) packets "
             + "(\(pipeline.filteredPackets) pass the filter); median of \(repeatCount)"
         if let load = loadAverage.last { detail += String(format: "; load %.2f", load) }
         if pipeline.stagesOverlap { detail += "; stages overlap on threads (approximate)" }
-        out += text(20, 46, detail, size: 12, fill: "#444444")
+        out += text(20, 62, detail, size: 12, fill: "#444444")
 
         let scaleMax = ([full.seconds] + baselineBars.map(\.seconds) + [stagesSum(pipeline)]).max() ?? 1
         let scale = C.plotWidth / max(scaleMax, 1e-9)
@@ -120,7 +123,8 @@ private struct Panel {
             out += "<rect x=\"\(C.number(x))\" y=\"\(C.number(y))\" width=\"\(C.number(w))\" height=\"\(C.number(C.barHeight))\" "
                 + "fill=\"\(C.stageColours[index])\"><title>\(C.escape(entry.label)): \(C.milliseconds(stage.seconds))</title></rect>\n"
             if w >= 52 {
-                out += text(x + w / 2, y + C.barHeight / 2 + 5, entry.label, anchor: "middle", size: 11,
+                let label = w >= 130 ? entry.label + " " + C.milliseconds(stage.seconds) : entry.label
+                out += text(x + w / 2, y + C.barHeight / 2 + 5, label, anchor: "middle", size: 11,
                             fill: index == 0 ? "white" : "black")
             }
             x += w
@@ -137,7 +141,7 @@ private struct Panel {
                 + (isPipeline ? " fill-opacity=\"0.6\"" : "") + "/>\n"
             var label = C.milliseconds(bar.seconds)
             if bar.seconds > 0, full.seconds > 0, !isPipeline {
-                label += String(format: "  (pipeline %.2fx)", bar.seconds / full.seconds)
+                label += String(format: "  (pipeline throughput %.2fx this)", bar.seconds / full.seconds)
             }
             out += text(C.labelWidth + w + 6, y + C.barHeight / 2 + 5, label, size: 12)
             y += C.barHeight + C.gap
@@ -173,10 +177,16 @@ private struct Panel {
         while t <= scaleMax * 1.0001 {
             let x = C.labelWidth + t * scale
             out += "<line x1=\"\(C.number(x))\" y1=\"\(C.number(y))\" x2=\"\(C.number(x))\" y2=\"\(C.number(y + 4))\" stroke=\"#333333\"/>\n"
-            out += text(x, y + 17, C.milliseconds(t), anchor: "middle", size: 10, fill: "#444444")
+            out += text(x, y + 17, Self.tickLabel(t, step: step), anchor: "middle", size: 10, fill: "#444444")
             t += step
         }
         return out
+    }
+
+    /// Milliseconds with as many decimals as the step needs: 0 ms, 50 ms, 0.5 ms.
+    static func tickLabel(_ seconds: Double, step: Double) -> String {
+        let decimals = max(0, Int((-log10(step * 1e3)).rounded(.up)))
+        return String(format: "%.\(decimals)f ms", seconds * 1e3)
     }
 
     /// 1, 2 or 5 times a power of ten, giving at most 8 ticks.

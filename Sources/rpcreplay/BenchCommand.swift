@@ -68,10 +68,11 @@ struct BenchCommand: ParsableCommand {
         let loadAtStart = Self.loadAverage()
         var reports: [BenchFileReport] = []
         var failed = false
-        // Replays for peak RSS first, while this process is small: Linux carries the
-        // spawning process's peak RSS over into the child's ru_maxrss, so the bench
-        // process's own RSS now is a floor under every figure (reported beside them).
-        let rssFloor = Self.peakRSSBytes()
+        // Replays for peak RSS first, while this process is small: Linux may carry
+        // the spawning process's recorded peak RSS over into the child's ru_maxrss
+        // (exec keeps the old address space's high-water mark), which must not be
+        // the bench's own mappings of the input.
+        let spawnRSS = Self.peakRSSBytes()
         let replayRSS = files.map { path in Result { try BenchReplayRSS.measure(path: path, shards: shards) } }
         for (path, rss) in zip(files, replayRSS) {
             let input: BenchInput
@@ -92,7 +93,7 @@ struct BenchCommand: ParsableCommand {
             reports.append(report)
         }
         let report = BenchReport(
-            repeatCount: repeatCount, files: reports, peakRSSBytes: Self.peakRSSBytes(), replayRSSFloorBytes: rssFloor,
+            repeatCount: repeatCount, files: reports, peakRSSBytes: Self.peakRSSBytes(), replaySpawnRSSBytes: spawnRSS,
             loadAverage: [loadAtStart, Self.loadAverage()])
         print(json ? try report.jsonText() : report.tableText(), terminator: json ? "\n" : "")
         if let chart {

@@ -32,7 +32,7 @@ extension BenchReport {
         }
         if let rss = file.replayPeakRSSBytes {
             out += "  replay peak RSS: \(Self.bytes(Double(rss))) (rpcreplay replay --shards \(file.pipeline?.shards ?? 1) "
-                + "in a child process; floor \(Self.bytes(Double(replayRSSFloorBytes))) = bench's RSS at spawn)\n"
+                + "in a child process, spawned when bench's RSS was \(Self.bytes(Double(replaySpawnRSSBytes))))\n"
         } else if let why = file.errors["replayPeakRSS"] {
             out += "  replay peak RSS: not measured: \(why)\n"
         }

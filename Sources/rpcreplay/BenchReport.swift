@@ -49,16 +49,17 @@ struct BenchReport: Codable {
     /// getrusage ru_maxrss of the bench process (mapped file pages included).
     var peakRSSBytes: UInt64
     /// The bench process's peak RSS when it spawned the replays measured for
-    /// `replayPeakRSSBytes`: Linux counts it into the child's ru_maxrss, so no
-    /// replay figure can be below it.
-    var replayRSSFloorBytes: UInt64
+    /// `replayPeakRSSBytes` (before any probe ran). Linux may fold the spawning
+    /// process's recorded peak into the child's ru_maxrss, so a replay figure
+    /// close to this is an upper bound of the replay's own.
+    var replaySpawnRSSBytes: UInt64
     /// 1-minute load average at the start and at the end: on a shared machine a
     /// load above the core count means the thread-scaling numbers are not trustworthy.
     var loadAverage: [Double]
 
     enum CodingKeys: String, CodingKey {
         case repeatCount = "repeat"
-        case files, peakRSSBytes, replayRSSFloorBytes, loadAverage
+        case files, peakRSSBytes, replaySpawnRSSBytes, loadAverage
     }
 
     func jsonText() throws -> String {
