@@ -2,7 +2,13 @@
 extension BenchReport {
     func pipelineText(_ file: BenchFileReport) -> String {
         var out = ""
-        let pipelineErrors = file.errors.filter { $0.key.hasPrefix("pipeline.") }.sorted { $0.key < $1.key }
+        // In pipeline order (plan keys sort by stage name otherwise).
+        let order = BenchStage.all.map { "pipeline." + $0.key + "." }
+        let pipelineErrors = file.errors.filter { $0.key.hasPrefix("pipeline.") }.sorted { a, b in
+            let ia = order.firstIndex { a.key.hasPrefix($0) } ?? order.count
+            let ib = order.firstIndex { b.key.hasPrefix($0) } ?? order.count
+            return ia != ib ? ia < ib : a.key < b.key
+        }
         for (key, why) in pipelineErrors { out += Self.pad("  " + key, 30) + "  not measured: \(why)\n" }
         if let pipeline = file.pipeline {
             out += "\n  replay pipeline, \(pipeline.shards) shard" + (pipeline.shards == 1 ? "" : "s")

@@ -34,8 +34,9 @@ enum BenchReplayRSS {
             guard errno == EINTR else { throw BenchFailure("wait4: \(String(cString: strerror(errno)))") }
         }
         // WIFEXITED && WEXITSTATUS == 0, spelled out (the macros are not imported).
-        guard status & 0x7F == 0, (status >> 8) & 0xFF == 0 else {
-            throw BenchFailure("replay of \(path) failed (wait status \(status))")
+        guard status & 0x7F == 0 else { throw BenchFailure("replay of \(path) killed by signal \(status & 0x7F)") }
+        guard (status >> 8) & 0xFF == 0 else {
+            throw BenchFailure("replay of \(path) exited with status \((status >> 8) & 0xFF)")
         }
         #if canImport(Darwin)
         return UInt64(usage.ru_maxrss)  // bytes on Darwin

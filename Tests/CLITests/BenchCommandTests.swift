@@ -274,6 +274,20 @@ extension BenchCommandTests {
         }
     }
 
+    func testTruncatedFileReportsWhyThePipelineAndTheReplayStopped() throws {
+        let result = try runBench(["--json", "--repeat", "1", corpus("variants/zeek-nfs-write.truncated.pcap")])
+        XCTAssertEqual(result.status, 1, result.stderr)
+        let top = try XCTUnwrap(JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+        let file = try XCTUnwrap((top["files"] as? [[String: Any]])?.first)
+        XCTAssertNil(file["pipeline"])
+        XCTAssertNil(file["replayPeakRSSBytes"])
+        let errors = try XCTUnwrap(file["errors"] as? [String: String])
+        for key in Self.stageKeys {
+            XCTAssertTrue(errors["pipeline.\(key).1"]?.contains("truncated record") == true, "\(key): \(errors)")
+        }
+        XCTAssertTrue(errors["replayPeakRSS"]?.contains("exited with status 3") == true, "\(errors)")
+    }
+
     func testRejectsBadShardCounts() throws {
         for arguments in [["--shards", "0"], ["--compare-shards", "0"], ["--shards", "257"]] {
             let result = try runBench(arguments + [corpus("zeek-nfs-write/trace.pcap")])
