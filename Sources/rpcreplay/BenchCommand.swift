@@ -48,6 +48,9 @@ struct BenchCommand: ParsableCommand {
                                valueName: "M"))
     var compareShards: Int?
 
+    @Flag(name: .customLong("no-pipeline"), help: "Reader and baselines only: skip the pipeline stages and the replay for peak RSS.")
+    var noPipeline = false
+
     @Option(help: ArgumentHelp("Write an SVG chart of stage times and baselines.", valueName: "FILE.svg"))
     var chart: String?
 
@@ -73,7 +76,9 @@ struct BenchCommand: ParsableCommand {
         // (exec keeps the old address space's high-water mark), which must not be
         // the bench's own mappings of the input.
         let spawnRSS = Self.peakRSSBytes()
-        let replayRSS = files.map { path in Result { try BenchReplayRSS.measure(path: path, shards: shards) } }
+        let replayRSS: [Result<UInt64, Error>?] = files.map { path in
+            noPipeline ? nil : Result { try BenchReplayRSS.measure(path: path, shards: shards) }
+        }
         for (path, rss) in zip(files, replayRSS) {
             let input: BenchInput
             do {
@@ -88,8 +93,9 @@ struct BenchCommand: ParsableCommand {
             switch rss {
             case .success(let bytes): report.replayPeakRSSBytes = bytes
             case .failure(let error): report.errors["replayPeakRSS"] = "\(error)"
+            case nil: break
             }
-            if !report.mismatches.isEmpty || report.errors["reader"] != nil || report.pipeline == nil { failed = true }
+            if !report.mismatches.isEmpty || report.errors["reader"] != nil || (report.pipeline == nil && !noPipeline) { failed = true }
             reports.append(report)
         }
         let report = BenchReport(
@@ -129,6 +135,7 @@ struct BenchCommand: ParsableCommand {
     /// The pipeline's cumulative runs (and the compared shard count's full run),
     /// after the reader probes and baselines of the same repetition.
     func pipelinePlan() -> [(key: String, probe: BenchProbe)] {
+        if noPipeline { return [] }
         var plan = BenchStage.all.map { entry in
             (key: BenchStage.planKey(entry.stage, shards: shards), probe: BenchProbe.pipeline(stage: entry.stage, shards: shards))
         }

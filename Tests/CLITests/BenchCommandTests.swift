@@ -288,6 +288,13 @@ extension BenchCommandTests {
         XCTAssertTrue(errors["replayPeakRSS"]?.contains("exited with status 3") == true, "\(errors)")
     }
 
+    func testNoPipelineKeepsTheReaderProbesOnly() throws {
+        let (file, _) = try benchJSON(["--repeat", "1", "--no-pipeline", corpus("zeek-nfs-write/trace.pcap")])
+        XCTAssertNil(file["pipeline"])
+        XCTAssertNil(file["replayPeakRSSBytes"])
+        XCTAssertNotNil((file["measurements"] as? [String: Any])?["reader"])
+    }
+
     func testRejectsBadShardCounts() throws {
         for arguments in [["--shards", "0"], ["--compare-shards", "0"], ["--shards", "257"]] {
             let result = try runBench(arguments + [corpus("zeek-nfs-write/trace.pcap")])
