@@ -11,7 +11,7 @@ FUZZ_SECONDS ?= 30
 DEB_PACKAGES := libpcap-dev libzstd-dev zstd tshark tcpdump
 SHELL        := /bin/bash
 
-.PHONY: all deps build run test unit-test fuzz fuzz-smoke golden bench benchmarks clean
+.PHONY: all deps build run test unit-test fuzz fuzz-smoke golden bench bench-pipeline benchmarks clean
 
 all: build
 
@@ -67,6 +67,11 @@ golden: build
 
 bench: build
 	@./scripts/bench.sh $(BIN)
+
+# Replay pipeline stage by stage on generated 1 GB (2% RPC) and 256 MB (30% RPC)
+# corpora; rewrites docs/bench-rpc2.svg.
+bench-pipeline: build
+	@./scripts/bench-stages.sh $(BIN)
 
 # ordo-one/benchmark suites (nested package, own scratch path Benchmarks/.build;
 # slow to build the first time). Inputs: 128 MiB generated once into TMPDIR.

@@ -68,11 +68,7 @@ final class Dispatcher {
         while batch.packets.isEmpty {
             let count: Int
             do {
-                if let readAhead {
-                    count = try readAhead.nextBatch(into: &batch.capture)
-                } else {
-                    count = try reader.nextBatch(into: &batch.capture, maxPackets: batchSize)
-                }
+                count = try readRaw(into: &batch.capture)
             } catch {
                 finish(batch, failure: .capture(error))
                 return
@@ -90,6 +86,13 @@ final class Dispatcher {
             }
             if let progress { progress(EngineProgress(packetsRead: packetsRead, reader: readerStatistics)) }
         }
+    }
+
+    /// The next raw batch of the trace (from the read-ahead thread when there is
+    /// one), without filtering: the `.read` cut-off of `rpcreplay bench`.
+    func readRaw(into batch: inout PacketBatch) throws(CaptureError) -> Int {
+        if let readAhead { return try readAhead.nextBatch(into: &batch) }
+        return try reader.nextBatch(into: &batch, maxPackets: batchSize)
     }
 
     /// The reader's counters as of the last batch read.

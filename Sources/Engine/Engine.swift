@@ -68,9 +68,11 @@ public final class Engine {
     public func run<Sink: EngineSink>(paths: [String], sink: Sink) throws(DispatchFailure) -> EngineReport {
         let shardCount = max(1, configuration.shardCount)
         let dispatcher = try makeDispatcher(paths: paths, shardCount: shardCount)
+        if configuration.lastStage < .analyze { return runFrontOnly(dispatcher) }
         if shardCount == 1 {
             let stage = PolicyStage(configuration: configuration.policy, sink: sink,
                                     recordEvents: configuration.recordEvents)
+            stage.isBypassed = configuration.lastStage < .policy
             if configuration.usesThreads, let report = runWithReadAhead(dispatcher, stage: stage) {
                 return report
             }
@@ -81,6 +83,7 @@ public final class Engine {
         let deferred = DeferredSink()
         let stage = PolicyStage(configuration: configuration.policy, sink: deferred,
                                 recordEvents: configuration.recordEvents)
+        stage.isBypassed = configuration.lastStage < .policy
         let relay = { deferred.current.replay(into: sink) }
         let outcome = configuration.usesThreads
             ? runOnThreads(dispatcher, shardCount: shardCount, stage: stage, deferred: deferred, sink: sink)

@@ -37,6 +37,8 @@ public struct EngineConfiguration: Sendable {
     public var batchSize = 2048
     /// Dispatch batches in flight between the dispatcher and the merge (threaded runs).
     public var batchesInFlight = 4
+    /// Where the pipeline stops (`bench` measures each stage this way); `.write` = a replay.
+    public var lastStage = EngineStage.write
 
     public init(
         verifyChecksums: Bool = true, filterExpression: String = BPFFilter.defaultExpression,

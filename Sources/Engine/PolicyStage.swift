@@ -42,6 +42,8 @@ final class PolicyStage<Sink: EngineSink> {
     @exclusivity(unchecked) private var nextToken: UInt64 = 0
     /// Network time of the last `consume` call.
     @exclusivity(unchecked) private var lastTime = -Double.infinity
+    /// Set for runs that stop before the policy (`EngineStage.analyze`): records are dropped.
+    @exclusivity(unchecked) var isBypassed = false
 
     init(configuration: PolicyConfiguration, sink: Sink, recordEvents: Bool) {
         // The engine itself queues `bad_pm_port` behind the packet's events (and
@@ -56,6 +58,7 @@ final class PolicyStage<Sink: EngineSink> {
     ///   - time: network time after the packet (clock-only packets still advance
     ///     the policy's table expiry, as the reference's timers do).
     func consume(_ order: [MergedRecord], of batches: [RecordBatch], time: Double) {
+        if isBypassed { return }
         // A packet without records that leaves network time where it was changes
         // nothing in the policy (its clock work is keyed by time): skip the drain.
         if order.isEmpty && time == lastTime { return }
@@ -73,6 +76,7 @@ final class PolicyStage<Sink: EngineSink> {
 
     /// `bro_done`: end-of-run summaries.
     func finish(time: Double) {
+        if isBypassed { return }
         policy.process([.endOfInput(time: time)])
         emit(policy.takeOutput())
     }

@@ -5,6 +5,8 @@ import Darwin
 #endif
 import ArgumentParser
 import CaptureIO
+import Engine
+import Foundation
 
 /// `rpcreplay bench`: the reader's throughput as ratios to same-run C baselines.
 ///
@@ -14,13 +16,19 @@ import CaptureIO
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure reader throughput against libpcap, raw libzstd and a memory walk in the same run.",
+        abstract: "Measure the reader and every replay stage against libpcap, raw libzstd and a memory walk in the same run.",
         discussion: """
             Each file is read once to warm the page cache, then every probe runs once per \
             repetition, interleaved, and the median is reported. zstd files are also \
             decompressed to a temporary file (in TMPDIR) so libpcap and the memory walk see \
             the same stream. Ratios are reader throughput over baseline throughput (> 1: the \
             reader is faster).
+
+            The replay pipeline is timed cumulatively: reader only; + filter and decode; \
+            + analysis (shards and merge); + policy (output discarded); + writing the logs \
+            (to a temporary directory). A stage's cost is the difference of two consecutive \
+            cumulative medians. Then one real `rpcreplay replay` runs as a child process for \
+            its peak RSS.
             """)
 
     @Flag(help: "Print one JSON object instead of the table.")
@@ -32,12 +40,30 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Decompression threads of the main reader probe (default: the reader's default).")
     var threads: Int?
 
+    @Option(help: "Shards of the pipeline's analyze, policy and write stages (with more than 1 the stages overlap on threads and their costs are approximate).")
+    var shards = 1
+
+    @Option(name: .customLong("compare-shards"),
+            help: ArgumentHelp("Also time the full pipeline on M shards and print the ratio shards M / shards N.",
+                               valueName: "M"))
+    var compareShards: Int?
+
+    @Flag(name: .customLong("no-pipeline"), help: "Reader and baselines only: skip the pipeline stages and the replay for peak RSS.")
+    var noPipeline = false
+
+    @Option(help: ArgumentHelp("Write an SVG chart of stage times and baselines.", valueName: "FILE.svg"))
+    var chart: String?
+
     @Argument(help: "Capture files: pcap, pcapng, or either compressed with zstd.")
     var files: [String]
 
     func validate() throws {
         guard repeatCount >= 1 else { throw ValidationError("--repeat must be at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        guard (1 ... 256).contains(shards) else { throw ValidationError("--shards must be between 1 and 256") }
+        if let compareShards, !(1 ... 256).contains(compareShards) {
+            throw ValidationError("--compare-shards must be between 1 and 256")
+        }
     }
 
     func run() throws {
@@ -45,7 +71,15 @@ struct BenchCommand: ParsableCommand {
         let loadAtStart = Self.loadAverage()
         var reports: [BenchFileReport] = []
         var failed = false
-        for path in files {
+        // Replays for peak RSS first, while this process is small: Linux may carry
+        // the spawning process's recorded peak RSS over into the child's ru_maxrss
+        // (exec keeps the old address space's high-water mark), which must not be
+        // the bench's own mappings of the input.
+        let spawnRSS = Self.peakRSSBytes()
+        let replayRSS: [Result<UInt64, Error>?] = files.map { path in
+            noPipeline ? nil : Result { try BenchReplayRSS.measure(path: path, shards: shards) }
+        }
+        for (path, rss) in zip(files, replayRSS) {
             let input: BenchInput
             do {
                 input = try BenchInput(path: path)
@@ -55,14 +89,27 @@ struct BenchCommand: ParsableCommand {
                 continue
             }
             defer { input.cleanUp() }
-            let report = measure(input, mainThreads: mainThreads)
-            if !report.mismatches.isEmpty || report.errors["reader"] != nil { failed = true }
+            var report = measure(input, mainThreads: mainThreads)
+            switch rss {
+            case .success(let bytes): report.replayPeakRSSBytes = bytes
+            case .failure(let error): report.errors["replayPeakRSS"] = "\(error)"
+            case nil: break
+            }
+            if !report.mismatches.isEmpty || report.errors["reader"] != nil || (report.pipeline == nil && !noPipeline) { failed = true }
             reports.append(report)
         }
         let report = BenchReport(
-            repeatCount: repeatCount, files: reports, peakRSSBytes: Self.peakRSSBytes(),
+            repeatCount: repeatCount, files: reports, peakRSSBytes: Self.peakRSSBytes(), replaySpawnRSSBytes: spawnRSS,
             loadAverage: [loadAtStart, Self.loadAverage()])
         print(json ? try report.jsonText() : report.tableText(), terminator: json ? "\n" : "")
+        if let chart {
+            do {
+                try BenchChart(report: report).svg().write(toFile: chart, atomically: true, encoding: .utf8)
+            } catch {
+                Self.printError("rpcreplay bench: cannot write \(chart): \(error)")
+                failed = true
+            }
+        }
         if failed { throw ExitCode(1) }
     }
 
@@ -85,8 +132,21 @@ struct BenchCommand: ParsableCommand {
         return plan
     }
 
+    /// The pipeline's cumulative runs (and the compared shard count's full run),
+    /// after the reader probes and baselines of the same repetition.
+    func pipelinePlan() -> [(key: String, probe: BenchProbe)] {
+        if noPipeline { return [] }
+        var plan = BenchStage.all.map { entry in
+            (key: BenchStage.planKey(entry.stage, shards: shards), probe: BenchProbe.pipeline(stage: entry.stage, shards: shards))
+        }
+        if let compareShards, compareShards != shards {
+            plan.append((BenchStage.planKey(.write, shards: compareShards), .pipeline(stage: .write, shards: compareShards)))
+        }
+        return plan
+    }
+
     func measure(_ input: BenchInput, mainThreads: Int) -> BenchFileReport {
-        let plan = Self.plan(for: input, mainThreads: mainThreads)
+        let plan = Self.plan(for: input, mainThreads: mainThreads) + pipelinePlan()
         // The memcpy probe copies through one buffer the size of a reader window.
         let window = UnsafeMutableRawBufferPointer.allocate(byteCount: ReaderOptions().windowSize, alignment: 64)
         defer { window.deallocate() }
@@ -101,7 +161,18 @@ struct BenchCommand: ParsableCommand {
                 }
             }
         }
-        return BenchSummary(input: input, plan: plan, samples: samples, errors: errors).report()
+        for key in errors.keys { samples[key] = nil }  // a probe that failed once is not measured
+        var report = BenchSummary(input: input, plan: plan, samples: samples, errors: errors).report()
+        let (pipeline, mismatches) = BenchPipelineSummary(
+            input: input, shards: shards, compareShards: compareShards == shards ? nil : compareShards,
+            samples: samples, baselines: report.measurements
+        ).report()
+        report.pipeline = pipeline
+        report.mismatches += mismatches
+        if let packets = report.packets, let pipeline, pipeline.packets != packets {
+            report.mismatches.append("pipeline read \(pipeline.packets) packets, the reader probe \(packets)")
+        }
+        return report
     }
 
     /// Messages go to standard error so `--json` output stays one object.

@@ -5,6 +5,7 @@ import Darwin
 #endif
 import CBaselines
 import CaptureIO
+import Engine
 
 /// One thing `bench` times. Every probe does the whole job from opening the
 /// file to its end, so their times compare directly: the reader pays for its
@@ -24,6 +25,8 @@ enum BenchProbe: Hashable {
     case memoryWalk
     /// memcpy of the uncompressed stream through one reader-sized window.
     case memcpy
+    /// The replay engine up to and including `stage` (see `BenchPipeline`).
+    case pipeline(stage: EngineStage, shards: Int)
 
     var label: String {
         switch self {
@@ -33,6 +36,7 @@ enum BenchProbe: Hashable {
         case .rawZstdParallel(let threads): return "raw libzstd, \(threads) threads"
         case .memoryWalk: return "memory walk (64 B lines)"
         case .memcpy: return "memcpy into one window"
+        case .pipeline(let stage, let shards): return "pipeline to \(stage), \(shards) shard" + (shards == 1 ? "" : "s")
         }
     }
 }
@@ -50,6 +54,8 @@ struct BenchSample {
     var counters: BenchReaderCounters? = nil
     /// User + system CPU time of the process during the probe.
     var cpuSeconds: Double = 0
+    /// Packets that passed the capture filter (pipeline probes from the decode stage on).
+    var filteredPackets: UInt64? = nil
 }
 
 /// The reader's own counters after a whole-file walk: what it copied, how many
@@ -102,6 +108,7 @@ extension BenchProbe {
         case .libpcap: return try Self.libpcapLoop(input)
         case .rawZstd: return try Self.rawZstd(input, threads: 1)
         case .rawZstdParallel(let threads): return try Self.rawZstd(input, threads: threads)
+        case .pipeline(let stage, let shards): return try BenchPipeline.run(input, stage: stage, shards: shards)
         case .memoryWalk, .memcpy:
             guard let stream = input.streamPath else { throw BenchFailure("no uncompressed stream") }
             let start = monotonicSeconds()

@@ -36,6 +36,10 @@ struct BenchFileReport: Codable {
     var errors: [String: String] = [:]
     /// Disagreements between probes about packets or bytes (each one is a bug).
     var mismatches: [String] = []
+    /// The replay pipeline stage by stage (nil if one of its runs failed: see `errors`).
+    var pipeline: BenchPipelineReport?
+    /// Peak RSS (ru_maxrss) of one `rpcreplay replay --shards N` of the file, in a child process.
+    var replayPeakRSSBytes: UInt64?
 }
 
 /// The whole run, as `--json` prints it.
@@ -44,13 +48,18 @@ struct BenchReport: Codable {
     var files: [BenchFileReport]
     /// getrusage ru_maxrss of the bench process (mapped file pages included).
     var peakRSSBytes: UInt64
+    /// The bench process's peak RSS when it spawned the replays measured for
+    /// `replayPeakRSSBytes` (before any probe ran). Linux may fold the spawning
+    /// process's recorded peak into the child's ru_maxrss, so a replay figure
+    /// close to this is an upper bound of the replay's own.
+    var replaySpawnRSSBytes: UInt64
     /// 1-minute load average at the start and at the end: on a shared machine a
     /// load above the core count means the thread-scaling numbers are not trustworthy.
     var loadAverage: [Double]
 
     enum CodingKeys: String, CodingKey {
         case repeatCount = "repeat"
-        case files, peakRSSBytes, loadAverage
+        case files, peakRSSBytes, replaySpawnRSSBytes, loadAverage
     }
 
     func jsonText() throws -> String {
@@ -95,6 +104,7 @@ struct BenchReport: Codable {
                     out += Self.pad("  " + key, 30) + "  not measured: \(why)\n"
                 }
             }
+            out += pipelineText(file)
             for mismatch in file.mismatches { out += "  MISMATCH: \(mismatch)\n" }
             out += "\n"
         }

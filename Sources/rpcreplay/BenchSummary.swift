@@ -13,6 +13,7 @@ struct BenchSummary {
         report.errors = errors
         var medians: [String: Double] = [:]
         for (key, probe) in plan {
+            if case .pipeline = probe { continue }  // BenchPipelineSummary's
             guard let runs = samples[key], let first = runs.first, errors[key] == nil else { continue }
             let seconds = Self.median(runs.map(\.seconds))
             medians[key] = seconds
