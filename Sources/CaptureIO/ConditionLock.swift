@@ -1,3 +1,5 @@
+import CShims
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -49,7 +51,12 @@ final class ConditionLock: @unchecked Sendable {
 }
 
 /// Starts a joinable thread running `body`; nil if the system refuses.
-func startThread(_ body: @escaping @Sendable () -> Void) -> pthread_t? {
+/// `name` is shown by `top -H` and `perf report --sort comm` (at most 15 bytes on Linux).
+func startThread(name: String, _ body: @escaping @Sendable () -> Void) -> pthread_t? {
+    let body: @Sendable () -> Void = {
+        nameCurrentThread(name)
+        body()
+    }
     final class Box {
         let body: @Sendable () -> Void
         init(_ body: @escaping @Sendable () -> Void) { self.body = body }
@@ -69,6 +76,11 @@ func startThread(_ body: @escaping @Sendable () -> Void) -> pthread_t? {
         return nil
     }
     return thread
+}
+
+/// Names the calling thread for `top -H`, `perf` and debuggers (Linux keeps 15 bytes).
+public func nameCurrentThread(_ name: String) {
+    rr_name_current_thread(name)
 }
 
 func joinThread(_ thread: pthread_t) {

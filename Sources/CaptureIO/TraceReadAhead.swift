@@ -59,7 +59,7 @@ public final class TraceReadAhead: @unchecked Sendable {
         statistics = reader.statistics
         for _ in 0 ... max(1, depth) { free.append(PacketBatch()) }
         let box = UnsafeSendableBox(self)
-        guard let started = startThread({ box.value.readLoop() }) else { return nil }
+        guard let started = startThread(name: "rr-read", { box.value.readLoop() }) else { return nil }
         thread = started
     }
 

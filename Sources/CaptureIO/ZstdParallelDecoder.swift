@@ -62,7 +62,7 @@ final class ZstdParallelDecoder: ZstdWindowProducer, @unchecked Sendable {
         ring.lock.lock()
         defer { ring.lock.unlock() }
         for worker in 1..<laneCount {
-            guard let t = startThread({ [self] in self.work(lane: worker) }) else {
+            guard let t = startThread(name: "rr-zstd-\(worker)", { [self] in self.work(lane: worker) }) else {
                 // The lanes are fixed: a missing worker would leave its frames undecoded.
                 stopping = true
                 lock.broadcast(.windowFreed)

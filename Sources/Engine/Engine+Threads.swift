@@ -73,7 +73,7 @@ extension Engine {
     func runWithReadAhead<Sink: EngineSink>(_ dispatcher: Dispatcher, stage: PolicyStage<Sink>) -> EngineReport? {
         let pipeline = ShardPipeline(shardCount: 1, inFlight: max(1, configuration.batchesInFlight))
         let dispatcherBox = UncheckedBox(dispatcher)
-        guard let thread = WorkerThread({ pipeline.dispatch(dispatcherBox.value) }) else { return nil }
+        guard let thread = WorkerThread(name: "rr-dispatch", { pipeline.dispatch(dispatcherBox.value) }) else { return nil }
         let report = runOneShard(
             dispatcher, stage: stage, resumingAt: nil, afterBatch: {},
             nextBatch: { pipeline.inputs[0].take() },
@@ -103,12 +103,12 @@ extension Engine {
         var threads: [WorkerThread] = []
         for shard in shards {
             let box = UncheckedBox(shard)
-            guard let thread = WorkerThread({ pipeline.work(box.value) }) else { break }
+            guard let thread = WorkerThread(name: "rr-shard-\(shard.index)", { pipeline.work(box.value) }) else { break }
             threads.append(thread)
         }
         let dispatcherBox = UncheckedBox(dispatcher)
         let started = threads.count == shardCount
-        if started, let thread = WorkerThread({ pipeline.dispatch(dispatcherBox.value) }) {
+        if started, let thread = WorkerThread(name: "rr-dispatch", { pipeline.dispatch(dispatcherBox.value) }) {
             threads.append(thread)
         } else {
             // The system gave no more threads: stop the started shards (nothing has
@@ -118,7 +118,7 @@ extension Engine {
                                   afterBatch: { deferred.current.replay(into: sink) })
         }
         let engineBox = UncheckedBox((self, stage, deferred))
-        guard let policyThread = WorkerThread({
+        guard let policyThread = WorkerThread(name: "rr-policy", {
             let (engine, stage, deferred) = engineBox.value
             engine.mergeOnThread(pipeline, shardCount: shardCount, stage: stage, state: consumer) { isLast in
                 // Hand the batch's sink calls to the calling thread; continue in a blank batch.

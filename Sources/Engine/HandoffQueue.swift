@@ -1,3 +1,5 @@
+import CaptureIO
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -84,7 +86,13 @@ struct WorkerThread {
     #endif
 
     /// Starts the thread; nil if the system refuses one.
-    init?(_ body: @escaping @Sendable () -> Void) {
+    /// - Parameter name: shown by `top -H`, `perf report --sort comm` and debuggers
+    ///   (at most 15 bytes on Linux).
+    init?(name: String, _ body: @escaping @Sendable () -> Void) {
+        let body: @Sendable () -> Void = {
+            nameCurrentThread(name)
+            body()
+        }
         final class Box {
             let body: @Sendable () -> Void
             init(_ body: @escaping @Sendable () -> Void) { self.body = body }
