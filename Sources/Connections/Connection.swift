@@ -34,8 +34,13 @@ struct TCPAnalyzer: Sendable {
     /// Bumped by `CancelTimers`; analyzer timers from older epochs are dead.
     var timerEpoch: UInt32 = 0
 
+    /// A plain getter, always inlined, so `tcp[isOrig].field` reduces to a select
+    /// of that field. (A `_read` coroutine is not inlined here: it yielded a
+    /// memcpy'd endpoint per access and made the TCP path 3x slower.) Callers
+    /// read fields rather than binding a whole endpoint, which would copy it and
+    /// retain its block list.
     subscript(isOrig: Bool) -> TCPEndpoint {
-        get { isOrig ? orig : resp }
+        @inline(__always) get { isOrig ? orig : resp }
         _modify {
             if isOrig { yield &orig } else { yield &resp }
         }

@@ -96,6 +96,15 @@ public struct ConnectionTracker {
         return conns[i].summary()
     }
 
+    /// `summary(of:)` for a tracker stored in a class property (an engine shard):
+    /// `mutating` although it changes nothing, so the call borrows the tracker in
+    /// place rather than copying (and retaining) all of it first (see `hasTimerDue`).
+    public mutating func currentSummary(of slot: ConnectionSlot) -> ConnectionSummary? {
+        let i = Int(slot.index)
+        guard i >= 0, i < conns.count, conns[i].isLive else { return nil }
+        return conns[i].summary()
+    }
+
     /// Tells the tracker that another layer (RPC) raised a conn weird on this
     /// connection: the reference's `DidWeird` then suppresses `possible_split_routing`.
     public mutating func noteWeird(on slot: ConnectionSlot) {

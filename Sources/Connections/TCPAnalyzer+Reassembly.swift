@@ -113,15 +113,16 @@ extension Connection {
 
     /// Hands one block to the application analyzer.
     func deliverBlock(isOrig: Bool, index: Int, _ ctx: inout TrackerContext) {
-        let rs = tcp[isOrig].reassembly
-        guard !rs.skipDeliveries else { return }
-        let b = rs[index]
+        // Read in place: a copy of the reassembler would retain its two arrays.
+        guard !tcp[isOrig].reassembly.skipDeliveries else { return }
+        let b = tcp[isOrig].reassembly[index]
         let bytes: PayloadBytes
-        if let payload = ctx.currentPayload, b.generation == rs.generation {
+        if let payload = ctx.currentPayload, b.generation == tcp[isOrig].reassembly.generation {
             // Created from the packet being processed: point into it.
             bytes = .packet(UnsafeRawBufferPointer(rebasing: payload[b.packetOffset ..< b.packetOffset + Int(b.size)]))
         } else {
-            bytes = rs.withBytes(ofBlock: index) { ctx.out.stash($0) }
+            let out = ctx.out
+            bytes = tcp[isOrig].reassembly.withBytes(ofBlock: index) { out.stash($0) }
         }
         ctx.out.append(.tcpData(PayloadRecord(
             slot: connectionSlot, isOriginator: isOrig, bytes: bytes, time: ctx.networkTime)))
@@ -218,11 +219,11 @@ extension Connection {
     /// `TCP_Reassembler::DataPending`: not everything up to last_seq delivered,
     /// or (unless this side reset) the peer still holds blocks.
     func reassemblerDataPending(isOrig: Bool) -> Bool {
-        let e = tcp[isOrig]
-        guard !e.reassembly.skipDeliveries else { return false }
-        let delivered = e.startSeq &+ UInt32(truncatingIfNeeded: e.reassembly.lastReassemSeq)
-        if delivered != e.lastSeq &- 1 && delivered != e.lastSeq { return true }
-        if e.state != .reset && tcp[!isOrig].reassembly.hasBlocks { return true }
+        guard !tcp[isOrig].reassembly.skipDeliveries else { return false }
+        let lastSeq = tcp[isOrig].lastSeq
+        let delivered = tcp[isOrig].startSeq &+ UInt32(truncatingIfNeeded: tcp[isOrig].reassembly.lastReassemSeq)
+        if delivered != lastSeq &- 1 && delivered != lastSeq { return true }
+        if tcp[isOrig].state != .reset && tcp[!isOrig].reassembly.hasBlocks { return true }
         return false
     }
 }
