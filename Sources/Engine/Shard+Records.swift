@@ -8,8 +8,7 @@ extension Shard {
     /// analyzers inline where the connection layer hands them data, so their events
     /// land exactly where the reference raises them.
     func drainConnectionOutput(into batch: RecordBatch) {
-        let records = connectionOutput.records
-        let notes = connectionOutput.notes
+        let (records, notes) = connectionOutput.contents()
         var nextNote = 0
         for position in records.indices {
             let record = records[position]
