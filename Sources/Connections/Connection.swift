@@ -119,8 +119,10 @@ struct Connection: Sendable {
             name: name, scope: .connection(id, slot: connectionSlot), time: ctx.networkTime)))
     }
 
-    /// Raises a connection event carrying the current record.
-    func event(_ kind: ConnectionEventKind, _ ctx: inout TrackerContext) {
+    /// Raises a connection event carrying the current record. `mutating` although
+    /// it changes nothing: called on `conns[i]`, a non-mutating call copied the
+    /// whole connection first.
+    mutating func event(_ kind: ConnectionEventKind, _ ctx: inout TrackerContext) {
         ctx.out.append(.event(ConnectionEventRecord(
             kind: kind, slot: connectionSlot, summary: summary(), time: ctx.networkTime)))
     }

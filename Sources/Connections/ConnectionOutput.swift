@@ -228,6 +228,11 @@ public final class ConnectionOutputBuffer {
         (records, notes)
     }
 
+    /// Nothing was appended since the last `removeAll()` (the usual case). Out of
+    /// line for the same reason as `contents()`.
+    @inline(never)
+    public var isEmpty: Bool { records.isEmpty && notes.isEmpty }
+
     /// The bytes of a payload record; valid until the next `removeAll()` (or, for
     /// `.packet`, as long as the packet memory).
     public func bytes(_ payload: PayloadBytes) -> UnsafeRawBufferPointer {

@@ -26,9 +26,10 @@ extension ConnectionTracker {
     /// False for timers the reference would have cancelled (connection gone, or
     /// a TCP analyzer timer from before `CancelTimers`).
     func isCurrent(_ timer: ScheduledTimer) -> Bool {
-        let c = conns[Int(timer.slot)]
-        guard c.isLive, c.incarnation == timer.incarnation else { return false }
-        return !timer.kind.isTCPAnalyzerTimer || timer.epoch == c.tcp.timerEpoch
+        // Fields in place: binding the connection would copy it (four block-list arrays).
+        let i = Int(timer.slot)
+        guard conns[i].isLive, conns[i].incarnation == timer.incarnation else { return false }
+        return !timer.kind.isTCPAnalyzerTimer || timer.epoch == conns[i].tcp.timerEpoch
     }
 
     /// Runs a timer's action with dispatch time `t`.

@@ -167,9 +167,9 @@ public struct ConnectionTracker {
 
     /// The `.connectionCreated` record of a new full connection.
     func announce(_ slot: Int32) {
-        let c = conns[Int(slot)]
+        let i = Int(slot)
         ctx.out.append(.connectionCreated(ConnectionCreated(
-            slot: c.connectionSlot, id: c.id, hasRPCAnalyzer: c.hasRPC, time: ctx.networkTime)))
+            slot: conns[i].connectionSlot, id: conns[i].id, hasRPCAnalyzer: conns[i].hasRPC, time: ctx.networkTime)))
     }
 
     /// `NetSessions::Remove`: analyzers finish (`.connectionRemoving`), then
@@ -194,15 +194,17 @@ public struct ConnectionTracker {
 
     /// The two removal records of a full connection.
     mutating func emitRemoval(_ slot: Int32, reason: RemovalReason) {
-        let c = conns[Int(slot)]
-        let summary = c.summary()
-        let origClosed = c.id.proto == .tcp
-            && (c.tcp.orig.state == .closed || c.tcp.orig.prevState == .closed)
+        // Fields in place: binding the connection would copy it (four block-list arrays).
+        let i = Int(slot)
+        let summary = conns[i].summary()
+        let origClosed = conns[i].id.proto == .tcp
+            && (conns[i].tcp.orig.state == .closed || conns[i].tcp.orig.prevState == .closed)
+        let connectionSlot = conns[i].connectionSlot
         ctx.out.append(.connectionRemoving(ConnectionRemoval(
-            slot: c.connectionSlot, reason: reason, summary: summary,
-            originatorIsOrWasClosed: origClosed, hasRPCAnalyzer: c.hasRPC, time: ctx.networkTime)))
+            slot: connectionSlot, reason: reason, summary: summary,
+            originatorIsOrWasClosed: origClosed, hasRPCAnalyzer: conns[i].hasRPC, time: ctx.networkTime)))
         ctx.out.append(.connectionRemoved(ConnectionRemoved(
-            slot: c.connectionSlot, reason: reason, summary: summary, time: ctx.networkTime)))
+            slot: connectionSlot, reason: reason, summary: summary, time: ctx.networkTime)))
         statistics.connectionsRemoved += 1
     }
 

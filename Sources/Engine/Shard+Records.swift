@@ -8,6 +8,8 @@ extension Shard {
     /// analyzers inline where the connection layer hands them data, so their events
     /// land exactly where the reference raises them.
     func drainConnectionOutput(into batch: RecordBatch) {
+        // Most steps produce nothing: skip fetching (and retaining) the arrays.
+        guard !connectionOutput.isEmpty else { return }
         let (records, notes) = connectionOutput.contents()
         var nextNote = 0
         for position in records.indices {
