@@ -83,6 +83,8 @@ public final class BPFFilter {
     /// True when the packet passes the filter. A packet whose link type the
     /// expression cannot be compiled for never matches (see `failures`).
     public func matches(_ packet: CapturedPacket) -> Bool {
+        // The usual case first: same link type as the last packet, native program.
+        if packet.linkType == lastLinkType, let native = lastNativeProgram { return native.matches(packet.bytes) }
         guard let instructions = instructions(for: packet.linkType) else { return false }
         if let native = lastNativeProgram { return native.matches(packet.bytes) }
         return Self.run(instructions, on: packet)
