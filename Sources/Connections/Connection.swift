@@ -16,6 +16,14 @@ struct TrackerContext {
     var currentPayload: UnsafeRawBufferPointer? = nil
     /// Bytes dropped by the awaiting-ACK memory guard (statistics).
     var awaitingAckBytesDropped: Int64 = 0
+
+    /// Points the output at the caller's buffer. The engine passes the same one
+    /// at every call: skipping the store saves a retain/release pair per call
+    /// (two or three calls per packet).
+    @inline(__always)
+    mutating func use(_ buffer: ConnectionOutputBuffer) {
+        if out !== buffer { out = buffer }
+    }
 }
 
 /// TCP analyzer state (the reference's `TCP_Analyzer` fields).

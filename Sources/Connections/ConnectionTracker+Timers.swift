@@ -3,7 +3,7 @@ extension ConnectionTracker {
     /// packet time), then at most `max_timer_expires` due timers fire, in
     /// (time, creation) order, each seeing the new network time.
     public mutating func advanceClock(to time: PacketTime, into out: ConnectionOutputBuffer) {
-        ctx.out = out
+        ctx.use(out)
         if time.seconds > ctx.networkTime { ctx.networkTime = time.seconds }
         var fired = 0
         while let top = ctx.timers.top, top.time <= ctx.networkTime {

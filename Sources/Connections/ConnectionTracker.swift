@@ -116,7 +116,7 @@ public struct ConnectionTracker {
     /// Processes one UDP or TCP packet of this shard. Does not advance the clock:
     /// call `advanceClock(to:into:)` first (or use `processPacket(_:into:)`).
     public mutating func process(_ segment: TransportSegment, into out: ConnectionOutputBuffer) {
-        ctx.out = out
+        ctx.use(out)
         ctx.packetTime = segment.time.seconds
         switch segment.proto {
         case .udp: processUDP(segment)
