@@ -44,8 +44,11 @@ public final class BPFFilter {
     /// Link types whose compile failed; their packets never match.
     public private(set) var failures: [LinkType: BPFFilterError] = [:]
     /// One-entry cache in front of `programs`: traces rarely mix link types.
-    private var lastLinkType: LinkType?
-    private var lastInstructions: UnsafePointer<bpf_insn>?
+    /// Checked on every packet by the (single) owning thread, hence unchecked.
+    @exclusivity(unchecked) private var lastLinkType: LinkType?
+    @exclusivity(unchecked) private var lastInstructions: UnsafePointer<bpf_insn>?
+    /// The native twin of the cached program when it is `port N` on Ethernet.
+    @exclusivity(unchecked) private var lastNativeProgram: EthernetPortProgram?
 
     /// Compiles `expression` once for `checkedLinkType` so that a syntax error
     /// surfaces here rather than as silently rejected packets.
@@ -80,7 +83,28 @@ public final class BPFFilter {
     /// True when the packet passes the filter. A packet whose link type the
     /// expression cannot be compiled for never matches (see `failures`).
     public func matches(_ packet: CapturedPacket) -> Bool {
+        // The usual case first: same link type as the last packet, native program.
+        if packet.linkType == lastLinkType, let native = lastNativeProgram { return native.matches(packet.bytes) }
         guard let instructions = instructions(for: packet.linkType) else { return false }
+        if let native = lastNativeProgram { return native.matches(packet.bytes) }
+        return Self.run(instructions, on: packet)
+    }
+
+    /// The verdict of libpcap's own interpreter (`bpf_filter`), never the native
+    /// twin of a `port N` program: the reference the twin is tested against.
+    public func matchesWithLibpcap(_ packet: CapturedPacket) -> Bool {
+        guard let instructions = instructions(for: packet.linkType) else { return false }
+        return Self.run(instructions, on: packet)
+    }
+
+    /// Whether packets of `linkType` are matched by a native twin of the compiled
+    /// program rather than by `bpf_filter` (see `EthernetPortProgram`).
+    public func usesNativeProgram(for linkType: LinkType) -> Bool {
+        _ = instructions(for: linkType)
+        return lastNativeProgram != nil
+    }
+
+    private static func run(_ instructions: UnsafePointer<bpf_insn>, on packet: CapturedPacket) -> Bool {
         let bytes = packet.bytes
         guard let base = bytes.baseAddress, !bytes.isEmpty else {
             // No bytes: every load is out of bounds, but `bpf_filter` still needs a
@@ -98,9 +122,9 @@ public final class BPFFilter {
         // Compiles on first sight; a failure is remembered in `failures`.
         try? prepare(for: linkType)
         lastLinkType = linkType
-        lastInstructions = programs.first(where: { $0.linkType == linkType }).flatMap {
-            UnsafePointer($0.program.bf_insns)
-        }
+        let program = programs.first(where: { $0.linkType == linkType })?.program
+        lastInstructions = program.flatMap { UnsafePointer($0.bf_insns) }
+        lastNativeProgram = linkType == .ethernet ? program.flatMap(EthernetPortProgram.init) : nil
         return lastInstructions
     }
 

@@ -52,7 +52,7 @@ extension ConnectionTracker {
     /// Compressor expiry for a TCP packet that reached connection lookup in
     /// another shard (the reference runs it on every TCP packet).
     public mutating func expirePendingSYNs(at time: PacketTime, into out: ConnectionOutputBuffer) {
-        ctx.out = out
+        ctx.use(out)
         expirePending(at: time.seconds)
     }
 

@@ -3,7 +3,7 @@ extension ConnectionTracker {
     /// packet time), then at most `max_timer_expires` due timers fire, in
     /// (time, creation) order, each seeing the new network time.
     public mutating func advanceClock(to time: PacketTime, into out: ConnectionOutputBuffer) {
-        ctx.out = out
+        ctx.use(out)
         if time.seconds > ctx.networkTime { ctx.networkTime = time.seconds }
         var fired = 0
         while let top = ctx.timers.top, top.time <= ctx.networkTime {
@@ -26,9 +26,10 @@ extension ConnectionTracker {
     /// False for timers the reference would have cancelled (connection gone, or
     /// a TCP analyzer timer from before `CancelTimers`).
     func isCurrent(_ timer: ScheduledTimer) -> Bool {
-        let c = conns[Int(timer.slot)]
-        guard c.isLive, c.incarnation == timer.incarnation else { return false }
-        return !timer.kind.isTCPAnalyzerTimer || timer.epoch == c.tcp.timerEpoch
+        // Fields in place: binding the connection would copy it (four block-list arrays).
+        let i = Int(timer.slot)
+        guard conns[i].isLive, conns[i].incarnation == timer.incarnation else { return false }
+        return !timer.kind.isTCPAnalyzerTimer || timer.epoch == conns[i].tcp.timerEpoch
     }
 
     /// Runs a timer's action with dispatch time `t`.

@@ -96,6 +96,15 @@ public struct ConnectionTracker {
         return conns[i].summary()
     }
 
+    /// `summary(of:)` for a tracker stored in a class property (an engine shard):
+    /// `mutating` although it changes nothing, so the call borrows the tracker in
+    /// place rather than copying (and retaining) all of it first (see `hasTimerDue`).
+    public mutating func currentSummary(of slot: ConnectionSlot) -> ConnectionSummary? {
+        let i = Int(slot.index)
+        guard i >= 0, i < conns.count, conns[i].isLive else { return nil }
+        return conns[i].summary()
+    }
+
     /// Tells the tracker that another layer (RPC) raised a conn weird on this
     /// connection: the reference's `DidWeird` then suppresses `possible_split_routing`.
     public mutating func noteWeird(on slot: ConnectionSlot) {
@@ -107,7 +116,7 @@ public struct ConnectionTracker {
     /// Processes one UDP or TCP packet of this shard. Does not advance the clock:
     /// call `advanceClock(to:into:)` first (or use `processPacket(_:into:)`).
     public mutating func process(_ segment: TransportSegment, into out: ConnectionOutputBuffer) {
-        ctx.out = out
+        ctx.use(out)
         ctx.packetTime = segment.time.seconds
         switch segment.proto {
         case .udp: processUDP(segment)
@@ -158,9 +167,9 @@ public struct ConnectionTracker {
 
     /// The `.connectionCreated` record of a new full connection.
     func announce(_ slot: Int32) {
-        let c = conns[Int(slot)]
+        let i = Int(slot)
         ctx.out.append(.connectionCreated(ConnectionCreated(
-            slot: c.connectionSlot, id: c.id, hasRPCAnalyzer: c.hasRPC, time: ctx.networkTime)))
+            slot: conns[i].connectionSlot, id: conns[i].id, hasRPCAnalyzer: conns[i].hasRPC, time: ctx.networkTime)))
     }
 
     /// `NetSessions::Remove`: analyzers finish (`.connectionRemoving`), then
@@ -185,15 +194,17 @@ public struct ConnectionTracker {
 
     /// The two removal records of a full connection.
     mutating func emitRemoval(_ slot: Int32, reason: RemovalReason) {
-        let c = conns[Int(slot)]
-        let summary = c.summary()
-        let origClosed = c.id.proto == .tcp
-            && (c.tcp.orig.state == .closed || c.tcp.orig.prevState == .closed)
+        // Fields in place: binding the connection would copy it (four block-list arrays).
+        let i = Int(slot)
+        let summary = conns[i].summary()
+        let origClosed = conns[i].id.proto == .tcp
+            && (conns[i].tcp.orig.state == .closed || conns[i].tcp.orig.prevState == .closed)
+        let connectionSlot = conns[i].connectionSlot
         ctx.out.append(.connectionRemoving(ConnectionRemoval(
-            slot: c.connectionSlot, reason: reason, summary: summary,
-            originatorIsOrWasClosed: origClosed, hasRPCAnalyzer: c.hasRPC, time: ctx.networkTime)))
+            slot: connectionSlot, reason: reason, summary: summary,
+            originatorIsOrWasClosed: origClosed, hasRPCAnalyzer: conns[i].hasRPC, time: ctx.networkTime)))
         ctx.out.append(.connectionRemoved(ConnectionRemoved(
-            slot: c.connectionSlot, reason: reason, summary: summary, time: ctx.networkTime)))
+            slot: connectionSlot, reason: reason, summary: summary, time: ctx.networkTime)))
         statistics.connectionsRemoved += 1
     }
 

@@ -9,6 +9,10 @@ struct ReferenceConnectionKey: ReferenceHashKey, Sendable {
     func withReferenceHashBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try flow.withKeyBytes(body)
     }
+
+    /// The flow key's cheap seeded hash (not SipHash) for the model's index
+    /// table: every connection insert and removal looks it up.
+    func _rawHashValue(seed: Int) -> Int { flow._rawHashValue(seed: seed) }
 }
 
 /// The iteration order of one of the reference's connection dictionaries

@@ -15,7 +15,8 @@ extension Connection {
         guard !tcp[isOrig].didClose else { return }  // nothing new to report
         tcp[isOrig].didClose = true
 
-        let e = tcp[isOrig], peer = tcp[!isOrig]
+        let e = (state: tcp[isOrig].state, prevState: tcp[isOrig].prevState)
+        let peer = (state: tcp[!isOrig].state, didClose: tcp[!isOrig].didClose)
         let closeComplete = e.state == .reset || peer.didClose || peer.state == .inactive
         if closeComplete {
             if e.prevState != .inactive || peer.state != .inactive {

@@ -93,8 +93,10 @@ extension Connection {
         isOrig: Bool, window: UInt16, baseSeq: UInt32, ackSeq: UInt32, flags: TCPFlags,
         _ ctx: inout TrackerContext
     ) {
-        let e = tcp[isOrig]
-        let scale = e.windowScale
+        // Scalars only: binding the endpoint would copy it (and retain its block list).
+        let scale = tcp[isOrig].windowScale
+        let e = (windowSeq: tcp[isOrig].windowSeq, windowAckSeq: tcp[isOrig].windowAckSeq,
+                 window: tcp[isOrig].window, state: tcp[isOrig].state)
         let scaled = UInt32(window) << UInt32(scale & 31)
         // Windows on SYNs are not analyzed (they are sometimes rescinded at once).
         guard !flags.contains(.syn) else { return }
@@ -207,7 +209,7 @@ extension Connection {
 
     /// `UpdateLastSeq`; returns the (signed) advance of last_seq.
     mutating func updateLastSeq(isOrig: Bool, lastSeq: UInt32, flags: TCPFlags) -> Int32 {
-        let e = tcp[isOrig]
+        let e = (lastSeq: tcp[isOrig].lastSeq, startSeq: tcp[isOrig].startSeq, state: tcp[isOrig].state)
         let deltaLast = seqDelta(lastSeq, e.lastSeq)
         if (flags.contains(.syn) || flags.contains(.rst))
             && (deltaLast > tooLargeSeqDelta || deltaLast < -tooLargeSeqDelta) {

@@ -5,7 +5,7 @@ extension Connection {
 
     /// `TCP_Reassembler::DataSent`: new payload at relative sequence `seq`.
     mutating func dataSent(isOrig: Bool, seq: Int64, data: UnsafeRawBufferPointer, _ ctx: inout TrackerContext) {
-        guard !tcp[isOrig].reassembly.skipDeliveries else { return }
+        guard !tcp.reading(isOrig, { $0.skipDeliveries }) else { return }
         tcp[isOrig].reassembly.generation &+= 1
         ctx.currentPayload = data
         newBlock(isOrig: isOrig, seq: seq, data: data, &ctx)
@@ -13,7 +13,7 @@ extension Connection {
 
         let config = ctx.config
         if tcp[isOrig].noDataAcked && config.tcpMaxAboveHoleWithoutAnyAcks > 0
-            && tcp[isOrig].reassembly.undeliveredBytes > config.tcpMaxAboveHoleWithoutAnyAcks {
+            && tcp.reading(isOrig, { $0.undeliveredBytes }) > config.tcpMaxAboveHoleWithoutAnyAcks {
             weird(.aboveHoleDataWithoutAnyAcks, &ctx)
             tcp[isOrig].reassembly.clear()
             tcp[isOrig].reassembly.skipDeliveries = true
@@ -24,8 +24,8 @@ extension Connection {
             above: config.maxAwaitingAckBytesPerDirection, maxBlocks: config.maxBlocksPerDirection)
         ctx.awaitingAckBytesDropped += dropped
         if (config.tcpExcessiveDataWithoutFurtherAcks > 0
-                && tcp[isOrig].reassembly.undeliveredBytes > config.tcpExcessiveDataWithoutFurtherAcks)
-            || tcp[isOrig].reassembly.count > config.maxBlocksPerDirection {
+                && tcp.reading(isOrig, { $0.undeliveredBytes }) > config.tcpExcessiveDataWithoutFurtherAcks)
+            || tcp.reading(isOrig, { $0.count }) > config.maxBlocksPerDirection {
             weird(.excessiveDataWithoutFurtherAcks, &ctx)
             tcp[isOrig].reassembly.clear()
             tcp[isOrig].reassembly.skipDeliveries = true
@@ -36,7 +36,7 @@ extension Connection {
     mutating func newBlock(isOrig: Bool, seq start: Int64, data: UnsafeRawBufferPointer, _ ctx: inout TrackerContext) {
         guard data.count > 0 else { return }
         let upper = start + Int64(data.count)
-        let trimSeq = tcp[isOrig].reassembly.trimSeq
+        let trimSeq = tcp.reading(isOrig, { $0.trimSeq })
         // Already acknowledged: nothing to do.
         if upper <= trimSeq { return }
         checkOverlap(isOrig: isOrig, seq: start, data: data, &ctx)
@@ -59,18 +59,20 @@ extension Connection {
     /// once the peer has sent something, to skip keep-alives).
     mutating func checkOverlap(isOrig: Bool, seq: Int64, data: UnsafeRawBufferPointer, _ ctx: inout TrackerContext) {
         let upper = seq + Int64(data.count)
-        var i = tcp[isOrig].reassembly.firstBlock(endingAbove: seq)
+        var i = tcp.reading(isOrig, { $0.firstBlock(endingAbove: seq) })
         let peerActive = tcp[!isOrig].hasDoneSomething
-        while i < tcp[isOrig].reassembly.count {
-            let b = tcp[isOrig].reassembly[i]
+        while i < tcp.reading(isOrig, { $0.count }) {
+            let b = tcp.reading(isOrig, { $0[i] })
             if upper <= b.seq { break }
             let from = max(seq, b.seq), to = min(upper, b.upper)
             let n = Int(to - from)
             if n > 0 {
                 let newBytes = UnsafeRawBufferPointer(rebasing: data[Int(from - seq) ..< Int(from - seq) + n])
-                let differs = tcp[isOrig].reassembly.withBytes(ofBlock: i) { old -> Bool in
-                    let oldBytes = UnsafeRawBufferPointer(rebasing: old[Int(from - b.seq) ..< Int(from - b.seq) + n])
-                    return !oldBytes.elementsEqual(newBytes)
+                let differs = tcp.reading(isOrig) { reassembler in
+                    reassembler.withBytes(ofBlock: i) { old -> Bool in
+                        let oldBytes = UnsafeRawBufferPointer(rebasing: old[Int(from - b.seq) ..< Int(from - b.seq) + n])
+                        return !oldBytes.elementsEqual(newBytes)
+                    }
                 }
                 if differs && (n > 1 || peerActive) {
                     let old = tcp[isOrig].reassembly.withBytes(ofBlock: i) { old in
@@ -88,14 +90,14 @@ extension Connection {
     /// `BlockInserted`: if the block fills the hole at the delivery point,
     /// deliver it and every block that follows contiguously.
     mutating func blockInserted(isOrig: Bool, startingAt start: Int, _ ctx: inout TrackerContext) {
-        let startBlock = tcp[isOrig].reassembly[start]
-        let lrs = tcp[isOrig].reassembly.lastReassemSeq
+        let startBlock = tcp.reading(isOrig, { $0[start] })
+        let lrs = tcp.reading(isOrig, { $0.lastReassemSeq })
         guard startBlock.seq <= lrs && startBlock.upper > lrs else { return }
         var i = start
-        while i < tcp[isOrig].reassembly.count,
-              tcp[isOrig].reassembly[i].seq <= tcp[isOrig].reassembly.lastReassemSeq {
-            let b = tcp[isOrig].reassembly[i]
-            if b.seq == tcp[isOrig].reassembly.lastReassemSeq {
+        while i < tcp.reading(isOrig, { $0.count }),
+              tcp.reading(isOrig, { $0[i].seq }) <= tcp.reading(isOrig, { $0.lastReassemSeq }) {
+            let b = tcp.reading(isOrig, { $0[i] })
+            if b.seq == tcp.reading(isOrig, { $0.lastReassemSeq }) {
                 tcp[isOrig].reassembly.lastReassemSeq += b.size
                 deliverBlock(isOrig: isOrig, index: i, &ctx)
             }
@@ -107,21 +109,22 @@ extension Connection {
         // force a copy of its block list.)
         let noDataAcked = tcp[isOrig].noDataAcked, size = tcp[isOrig].size
         if noDataAcked && ctx.config.tcpMaxInitialWindow > 0 && size > ctx.config.tcpMaxInitialWindow {
-            _ = trimToSeq(isOrig: isOrig, tcp[isOrig].reassembly.lastReassemSeq, &ctx)
+            _ = trimToSeq(isOrig: isOrig, tcp.reading(isOrig, { $0.lastReassemSeq }), &ctx)
         }
     }
 
     /// Hands one block to the application analyzer.
     func deliverBlock(isOrig: Bool, index: Int, _ ctx: inout TrackerContext) {
-        let rs = tcp[isOrig].reassembly
-        guard !rs.skipDeliveries else { return }
-        let b = rs[index]
+        // Read in place: a copy of the reassembler would retain its two arrays.
+        guard !tcp.reading(isOrig, { $0.skipDeliveries }) else { return }
+        let b = tcp.reading(isOrig, { $0[index] })
         let bytes: PayloadBytes
-        if let payload = ctx.currentPayload, b.generation == rs.generation {
+        if let payload = ctx.currentPayload, b.generation == tcp.reading(isOrig, { $0.generation }) {
             // Created from the packet being processed: point into it.
             bytes = .packet(UnsafeRawBufferPointer(rebasing: payload[b.packetOffset ..< b.packetOffset + Int(b.size)]))
         } else {
-            bytes = rs.withBytes(ofBlock: index) { ctx.out.stash($0) }
+            let out = ctx.out
+            bytes = tcp.reading(isOrig, { reassembler in reassembler.withBytes(ofBlock: index) { out.stash($0) } })
         }
         ctx.out.append(.tcpData(PayloadRecord(
             slot: connectionSlot, isOriginator: isOrig, bytes: bytes, time: ctx.networkTime)))
@@ -132,16 +135,16 @@ extension Connection {
     /// trimmed range (holes, including between blocks).
     mutating func trimToSeq(isOrig: Bool, _ seq: Int64, _ ctx: inout TrackerContext) -> Int64 {
         var missing: Int64 = 0
-        let lrs = tcp[isOrig].reassembly.lastReassemSeq
-        if let first = tcp[isOrig].reassembly.first {
+        let lrs = tcp.reading(isOrig, { $0.lastReassemSeq })
+        if let first = tcp.reading(isOrig, { $0.first }) {
             if first.seq > lrs { missing += first.seq - lrs }  // an initial hole
         } else if seq > lrs {
             missing += seq - lrs  // trimming data never seen
         }
         if seq > lrs { undelivered(isOrig: isOrig, upTo: seq, &ctx) }
 
-        while let first = tcp[isOrig].reassembly.first, first.upper <= seq {
-            let nextSeq: Int64? = tcp[isOrig].reassembly.count > 1 ? tcp[isOrig].reassembly[1].seq : nil
+        while let first = tcp.reading(isOrig, { $0.first }), first.upper <= seq {
+            let nextSeq: Int64? = tcp.reading(isOrig, { $0.count }) > 1 ? tcp.reading(isOrig, { $0[1].seq }) : nil
             if let next = nextSeq, next <= seq {
                 if first.upper != next { missing += next - first.upper }
             } else if first.upper != seq && first.upper != seq - 1 {
@@ -150,12 +153,12 @@ extension Connection {
             }
             tcp[isOrig].reassembly.removeFirst()
         }
-        if let first = tcp[isOrig].reassembly.first,
-           first.seq == tcp[isOrig].reassembly.lastReassemSeq {
+        if let first = tcp.reading(isOrig, { $0.first }),
+           first.seq == tcp.reading(isOrig, { $0.lastReassemSeq }) {
             // Skipping undeliverable data may have made this block deliverable.
             blockInserted(isOrig: isOrig, startingAt: 0, &ctx)
         }
-        if seq > tcp[isOrig].reassembly.trimSeq { tcp[isOrig].reassembly.trimSeq = seq }
+        if seq > tcp.reading(isOrig, { $0.trimSeq }) { tcp[isOrig].reassembly.trimSeq = seq }
         return missing
     }
 
@@ -165,7 +168,7 @@ extension Connection {
         // Partial connections: the faked initial numbering makes the first one
         // or two octets look missing; ignore (delivery point unchanged).
         if upTo <= 2 && tcp.isPartial && upTo >= 0 { return }
-        let lrs = tcp[isOrig].reassembly.lastReassemSeq
+        let lrs = tcp.reading(isOrig, { $0.lastReassemSeq })
         guard upTo > lrs else { return }
         let e = tcp[isOrig], p = tcp[!isOrig]
         if lrs == 1 && (e.finCount > 0 || e.rstCount > 0 || p.finCount > 0 || p.rstCount > 0) {
@@ -173,7 +176,7 @@ extension Connection {
             // SYN/FIN/RST-filtered trace): stop delivering silently.
             tcp[isOrig].reassembly.skipDeliveries = true
         } else {
-            if !tcp[isOrig].reassembly.skipDeliveries {
+            if !tcp.reading(isOrig, { $0.skipDeliveries }) {
                 let range = StreamRange(slot: connectionSlot, isOriginator: isOrig, sequence: lrs,
                                         length: upTo - lrs, time: ctx.networkTime)
                 // Gaps are reported only for cleanly established connections.
@@ -194,8 +197,8 @@ extension Connection {
         let finCount = tcp[isOrig].finCount, finSeq = tcp[isOrig].finSeq
         // The FIN octet is not data.
         if finCount > 0 && seq - finSeq >= 0 { seq = finSeq - 1 }
-        guard seq - tcp[isOrig].reassembly.trimSeq > 0 else { return }
-        let testActive = !tcp[isOrig].reassembly.skipDeliveries
+        guard seq - tcp.reading(isOrig, { $0.trimSeq }) > 0 else { return }
+        let testActive = !tcp.reading(isOrig, { $0.skipDeliveries })
             && tcp[isOrig].state == .established && tcp[!isOrig].state == .established
         let missing = trimToSeq(isOrig: isOrig, seq, &ctx)
         if testActive && missing > 0 {
@@ -208,7 +211,7 @@ extension Connection {
     mutating func checkEOF(isOrig: Bool, _ ctx: inout TrackerContext) {
         guard tcp.reassembling else { return }
         let state = tcp[isOrig].state
-        if !tcp[isOrig].reassembly.didEOF && (tcp[isOrig].finCount > 0 || state == .closed || state == .reset)
+        if !tcp.reading(isOrig, { $0.didEOF }) && (tcp[isOrig].finCount > 0 || state == .closed || state == .reset)
             && !reassemblerDataPending(isOrig: isOrig) {
             tcp[isOrig].reassembly.didEOF = true
             endpointEOF(isOrig: isOrig, &ctx)
@@ -218,11 +221,11 @@ extension Connection {
     /// `TCP_Reassembler::DataPending`: not everything up to last_seq delivered,
     /// or (unless this side reset) the peer still holds blocks.
     func reassemblerDataPending(isOrig: Bool) -> Bool {
-        let e = tcp[isOrig]
-        guard !e.reassembly.skipDeliveries else { return false }
-        let delivered = e.startSeq &+ UInt32(truncatingIfNeeded: e.reassembly.lastReassemSeq)
-        if delivered != e.lastSeq &- 1 && delivered != e.lastSeq { return true }
-        if e.state != .reset && tcp[!isOrig].reassembly.hasBlocks { return true }
+        guard !tcp.reading(isOrig, { $0.skipDeliveries }) else { return false }
+        let lastSeq = tcp[isOrig].lastSeq
+        let delivered = tcp[isOrig].startSeq &+ UInt32(truncatingIfNeeded: tcp.reading(isOrig, { $0.lastReassemSeq }))
+        if delivered != lastSeq &- 1 && delivered != lastSeq { return true }
+        if tcp[isOrig].state != .reset && tcp.reading(!isOrig, { $0.hasBlocks }) { return true }
         return false
     }
 }

@@ -71,24 +71,28 @@ struct TimerQueue: Sendable {
         return timer.order
     }
 
+    /// Sifts the last timer down from the root through a hole (one move per level
+    /// instead of a checked swap): the same heap as swapping, at half the cost.
     mutating func popMin() -> ScheduledTimer? {
-        guard let first = heap.first else { return nil }
+        guard !heap.isEmpty else { return nil }
         let last = heap.removeLast()
-        if !heap.isEmpty {
-            heap[0] = last
-            var parent = 0
-            let n = heap.count
+        guard !heap.isEmpty else { return last }
+        return heap.withUnsafeMutableBufferPointer { h in
+            let first = h[0]
+            let n = h.count
+            var hole = 0
             while true {
-                let left = 2 * parent + 1
+                let left = 2 * hole + 1
                 guard left < n else { break }
                 var best = left
                 let right = left + 1
-                if right < n && heap[right].precedes(heap[left]) { best = right }
-                guard heap[best].precedes(heap[parent]) else { break }
-                heap.swapAt(best, parent)
-                parent = best
+                if right < n && h[right].precedes(h[left]) { best = right }
+                guard h[best].precedes(last) else { break }
+                h[hole] = h[best]
+                hole = best
             }
+            h[hole] = last
+            return first
         }
-        return first
     }
 }

@@ -64,6 +64,10 @@ public struct TransportSegment {
     ///     `length` of them are kept.
     ///   - length: IP-derived transport length (`ip_len - hl`).
     ///   - capturedLength: captured length after the IP header (may exceed `length`).
+    ///
+    /// Inlinable: the engine's dispatcher builds one per packet, and as an opaque
+    /// call the optional result went through memory (~80 instructions per packet).
+    @inlinable
     public init?(
         source: IPv4Address, destination: IPv4Address, proto: TransportProtocol,
         time: PacketTime, packetSequence: UInt64,
@@ -126,6 +130,7 @@ extension UnsafeRawBufferPointer {
 extension TransportSegment {
     /// Builds the segment for a datagram that passed intake (PacketDecoding).
     /// Returns nil for ICMP.
+    @inlinable
     public init?(datagram: IPv4Datagram, time: PacketTime, packetSequence: UInt64) {
         guard datagram.transport != .icmp else { return nil }
         self.init(source: datagram.source, destination: datagram.destination, proto: datagram.transport,

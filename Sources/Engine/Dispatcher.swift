@@ -140,10 +140,9 @@ final class Dispatcher {
             if shardCount > 1, let key = FlowKey(datagram) {
                 shard = Int32(truncatingIfNeeded: key.dispatchHash % UInt64(shardCount))
             }
-            if var s = segment, !packet.bytes.contains(s.bytes) {
+            if let bytes = segment?.bytes, !packet.bytes.contains(bytes) {
                 // Rebuilt from fragments: the bytes live in the reassembler until the next packet.
-                s.bytes = batch.keepCopy(of: s.bytes)
-                segment = s
+                segment?.bytes = batch.keepCopy(of: bytes)
             }
         }
         let weirdStart = Int32(batch.weirds.count)

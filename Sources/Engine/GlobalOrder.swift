@@ -11,7 +11,7 @@ struct GlobalOrder {
     /// Global creation rank of each shard's scheduled timers, by the shard's own
     /// timer id; an entry lives until its timer pops, so the tables stay as small
     /// as the shards' timer queues.
-    private var timerRanks: [[UInt64: UInt64]]
+    private var timerRanks: [[ShardTimerID: UInt64]]
     private var nextTimerRank: UInt64 = 0
     var pending = PendingListModel()
     var tcpTable = ReferenceOrder()
@@ -24,17 +24,17 @@ struct GlobalOrder {
     /// Global creation rank of a shard's timer (0 for an unknown id, which only a
     /// bug could produce; it then sorts first, deterministically).
     func timerRank(shard: Int, id: UInt64) -> UInt64 {
-        timerRanks[shard][id] ?? 0
+        timerRanks[shard][ShardTimerID(id)] ?? 0
     }
 
     /// Applies a note at the point the merge places it.
     mutating func apply(_ note: OrderNote, shard: Int) {
         switch note {
         case .timerScheduled(let id):
-            timerRanks[shard][id] = nextTimerRank
+            timerRanks[shard][ShardTimerID(id)] = nextTimerRank
             nextTimerRank &+= 1
         case .timerFired(let id, _), .timerDiscarded(let id):
-            timerRanks[shard].removeValue(forKey: id)
+            timerRanks[shard].removeValue(forKey: ShardTimerID(id))
         case .pendingAppended(_, let time):
             pending.append(time: time)
         case .tableInserted(let key):
@@ -52,6 +52,22 @@ struct GlobalOrder {
         pending = PendingListModel()
         tcpTable = ReferenceOrder()
         udpTable = ReferenceOrder()
+    }
+}
+
+/// A shard's timer id as a rank-table key. Every timer is inserted and removed
+/// once: a seeded SplitMix finalizer of the id (consecutive integers, so the
+/// mix matters) replaces the SipHash `UInt64` keys use.
+struct ShardTimerID: Hashable {
+    let id: UInt64
+
+    init(_ id: UInt64) { self.id = id }
+
+    func _rawHashValue(seed: Int) -> Int {
+        var z = id ^ UInt64(UInt(bitPattern: seed))
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int(truncatingIfNeeded: z ^ (z >> 31))
     }
 }
 

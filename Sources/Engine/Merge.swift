@@ -139,17 +139,32 @@ struct Merge {
     // MARK: - Packet phases
 
     /// Splits each shard's records of packet `sequence` by phase.
+    /// Runs once per packet and shard: the range tables are written through
+    /// unsafe buffers (a checked array store per phase and shard cost more than
+    /// the scan), and a shard without records of the packet, the usual case for
+    /// all but its owner, is settled by one comparison.
     private mutating func locate(_ sequence: UInt64, batches: [RecordBatch]) {
-        for s in 0 ..< shardCount {
-            let records = batches[s].records
-            var c = cursors[s]
-            for phase in 0 ..< 4 {
-                starts[s * 4 + phase] = c
-                while c < records.count && records[c].tag.sequence == sequence
-                    && records[c].tag.phase.rawValue == UInt8(phase) { c += 1 }
-                ends[s * 4 + phase] = c
+        let shards = shardCount
+        starts.withUnsafeMutableBufferPointer { starts in
+            ends.withUnsafeMutableBufferPointer { ends in
+                cursors.withUnsafeMutableBufferPointer { cursors in
+                    for s in 0 ..< shards {
+                        let records = batches[s].records
+                        var c = cursors[s]
+                        guard c < records.count, records[c].tag.sequence == sequence else {
+                            for slot in s * 4 ..< s * 4 + 4 { starts[slot] = c; ends[slot] = c }
+                            continue
+                        }
+                        for phase in 0 ..< 4 {
+                            starts[s * 4 + phase] = c
+                            while c < records.count && records[c].tag.sequence == sequence
+                                && records[c].tag.phase.rawValue == UInt8(phase) { c += 1 }
+                            ends[s * 4 + phase] = c
+                        }
+                        cursors[s] = c
+                    }
+                }
             }
-            cursors[s] = c
         }
     }
 

@@ -8,8 +8,9 @@ extension Shard {
     /// analyzers inline where the connection layer hands them data, so their events
     /// land exactly where the reference raises them.
     func drainConnectionOutput(into batch: RecordBatch) {
-        let records = connectionOutput.records
-        let notes = connectionOutput.notes
+        // Most steps produce nothing: skip fetching (and retaining) the arrays.
+        guard !connectionOutput.isEmpty else { return }
+        let (records, notes) = connectionOutput.contents()
         var nextNote = 0
         for position in records.indices {
             let record = records[position]
@@ -43,17 +44,17 @@ extension Shard {
                 if i < tcpAnalyzers.count { tcpAnalyzers[i]?.contentGap(isOrig: range.isOriginator) }
 
             case .contentGap(let range):
-                guard let summary = tracker.summary(of: range.slot) else { break }
+                guard let summary = tracker.currentSummary(of: range.slot) else { break }
                 batch.append(.connectionNotice(
                     .contentGap(isOriginator: range.isOriginator, sequence: range.sequence, length: range.length),
                     connection: summary), time: range.time)
 
             case .ackAboveHole(let slot, let time):
-                guard let summary = tracker.summary(of: slot) else { break }
+                guard let summary = tracker.currentSummary(of: slot) else { break }
                 batch.append(.connectionNotice(.ackAboveHole, connection: summary), time: time)
 
             case .rexmitInconsistency(let inconsistency):
-                guard let summary = tracker.summary(of: inconsistency.slot) else { break }
+                guard let summary = tracker.currentSummary(of: inconsistency.slot) else { break }
                 let old = Array(connectionOutput.bytes(inconsistency.old))
                 let new = Array(connectionOutput.bytes(inconsistency.new))
                 batch.append(.connectionNotice(.rexmitInconsistency(old: old, new: new), connection: summary),
@@ -92,7 +93,7 @@ extension Shard {
     /// The record of a live connection, if the slot still holds the connection `id`
     /// (a slot freed and reused within one step holds a different one).
     func liveSummary(_ slot: ConnectionSlot, id: ConnectionID) -> ConnectionSummary? {
-        guard let summary = tracker.summary(of: slot), summary.id == id else { return nil }
+        guard let summary = tracker.currentSummary(of: slot), summary.id == id else { return nil }
         return summary
     }
 
@@ -122,7 +123,7 @@ extension Shard {
 
     func deliverUDP(_ payload: PayloadRecord, into batch: RecordBatch) {
         let i = Int(payload.slot.index)
-        guard i < udpAnalyzers.count, let id = udpAnalyzers[i]?.connection else { return }
+        guard i < udpAnalyzers.count, let id = Self.connection(of: &udpAnalyzers[i]) else { return }
         let summary = eventSummary(payload.slot, id: id)
         let mark = batch.rpcEvents.count
         udpAnalyzers[i]!.deliver(connectionOutput.bytes(payload.bytes), isOrig: payload.isOriginator,
@@ -132,13 +133,22 @@ extension Shard {
 
     func deliverTCP(_ data: PayloadRecord, into batch: RecordBatch) {
         let i = Int(data.slot.index)
-        guard i < tcpAnalyzers.count, let id = tcpAnalyzers[i]?.connection else { return }
+        guard i < tcpAnalyzers.count, let id = Self.connection(of: &tcpAnalyzers[i]) else { return }
         let summary = eventSummary(data.slot, id: id)
         let mark = batch.rpcEvents.count
         tcpAnalyzers[i]!.deliverStream(connectionOutput.bytes(data.bytes), isOrig: data.isOriginator,
                                        time: data.time, into: &batch.rpcEvents)
         appendRPCRecords(from: mark, slot: data.slot, connection: summary, into: batch)
     }
+
+    /// The analyzer's connection, read through an in-place (inout) access: a plain
+    /// `udpAnalyzers[i]?.connection` copies the whole analyzer, call table
+    /// included, out of the array first, on every payload.
+    @inline(__always)
+    static func connection(of analyzer: inout PortmapUDPAnalyzer?) -> ConnectionID? { analyzer?.connection }
+
+    @inline(__always)
+    static func connection(of analyzer: inout PortmapTCPAnalyzer?) -> ConnectionID? { analyzer?.connection }
 
     /// The analyzers' `Done` before `connection_state_remove` (SEMANTICS-RPC §1.3.3,
     /// §1.6): UDP calls still pending time out; TCP checks for a partial request.

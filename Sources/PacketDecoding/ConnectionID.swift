@@ -11,8 +11,43 @@ public struct IPv4Address: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Dotted quad, e.g. `127.0.0.1`.
+    ///
+    /// Every log line prints addresses: the digits go into a stack buffer and make
+    /// a small (inline, at most 15 bytes) string, instead of four integer
+    /// descriptions joined by interpolation (about 15x the instructions).
     public var description: String {
-        "\(value >> 24).\((value >> 16) & 0xff).\((value >> 8) & 0xff).\(value & 0xff)"
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { buffer in
+            var count = 0
+            func put(_ octet: UInt32) {
+                if octet >= 100 {
+                    buffer[count] = UInt8(truncatingIfNeeded: 48 + octet / 100)
+                    count += 1
+                }
+                if octet >= 10 {
+                    buffer[count] = UInt8(truncatingIfNeeded: 48 + (octet / 10) % 10)
+                    count += 1
+                }
+                buffer[count] = UInt8(truncatingIfNeeded: 48 + octet % 10)
+                count += 1
+            }
+            put(value >> 24)
+            buffer[count] = UInt8(ascii: "."); count += 1
+            put((value >> 16) & 0xff)
+            buffer[count] = UInt8(ascii: "."); count += 1
+            put((value >> 8) & 0xff)
+            buffer[count] = UInt8(ascii: "."); count += 1
+            put(value & 0xff)
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<count]), as: UTF8.self)
+        }
+    }
+
+    /// Sets and dictionaries keyed by address sit on the per-packet path of the
+    /// connection and policy layers: one seeded multiply-xorshift mix of the 32
+    /// bits (full avalanche, so the table's low bucket bits are well spread)
+    /// replaces a SipHash round. It hashes exactly what `==` compares.
+    @inlinable
+    public func _rawHashValue(seed: Int) -> Int {
+        Int(truncatingIfNeeded: FlowKey.mix(UInt64(value) ^ UInt64(UInt(bitPattern: seed))))
     }
 }
 
@@ -46,6 +81,14 @@ public struct ConnectionID: Hashable, Sendable {
         self.responder = responder
         self.responderPort = responderPort
         self.proto = proto
+    }
+
+    /// Cheap seeded hash for the tables keyed by connection (see `IPv4Address._rawHashValue`).
+    @inlinable
+    public func _rawHashValue(seed: Int) -> Int {
+        let addresses = UInt64(originator.value) << 32 | UInt64(responder.value)
+        let rest = UInt64(originatorPort) << 32 | UInt64(responderPort) << 16 | UInt64(proto.rawValue)
+        return Int(truncatingIfNeeded: FlowKey.mix(addresses ^ FlowKey.mix(rest ^ UInt64(UInt(bitPattern: seed)))))
     }
 
     /// The events.txt rendering: `127.0.0.1:45746/udp > 127.0.0.1:111/udp`.

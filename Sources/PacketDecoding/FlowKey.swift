@@ -73,6 +73,16 @@ public struct FlowKey: Hashable, Sendable {
         return FlowKey.mix(a ^ FlowKey.mix(b &+ 0x9E37_79B9_7F4A_7C15))
     }
 
+    /// The connection tables look every packet up by flow key: a seeded mix of the
+    /// key's fields (the same finalizer as `dispatchHash`) instead of SipHash over
+    /// them. Hashes exactly the fields `==` compares.
+    @inlinable
+    public func _rawHashValue(seed: Int) -> Int {
+        let a = UInt64(side1Address.value) << 32 | UInt64(side2Address.value)
+        let b = UInt64(side1Port) << 48 | UInt64(side2Port) << 32 | UInt64(transport.rawValue)
+        return Int(truncatingIfNeeded: FlowKey.mix(a ^ FlowKey.mix(b ^ UInt64(UInt(bitPattern: seed)))))
+    }
+
     /// The 64-bit finalizer of SplitMix64 / MurmurHash3 (a bijection with full avalanche).
     @inlinable @inline(__always)
     static func mix(_ value: UInt64) -> UInt64 {

@@ -64,13 +64,16 @@ public struct DecoderCounters: Sendable, Equatable {
 ///
 /// The normal (unfragmented) path does not allocate: it reads the packet in place and
 /// returns views into it.
+///
+/// A decoder is used by one thread without reentrancy, so its per-packet state
+/// skips the dynamic exclusivity checks (two begin/end access pairs per packet).
 public final class PacketDecoder {
     public let configuration: DecoderConfiguration
-    public internal(set) var counters = DecoderCounters()
+    @exclusivity(unchecked) public internal(set) var counters = DecoderCounters()
     public let reassembler: FragmentReassembler
     /// Weirds raised by the last `decode` call, in the order the reference raises them
     /// (net, flow; the terminal one of a `.weird` result comes last). Cleared by each call.
-    public internal(set) var weirds: [PacketWeird] = []
+    @exclusivity(unchecked) public internal(set) var weirds: [PacketWeird] = []
 
     public init(configuration: DecoderConfiguration = DecoderConfiguration()) {
         self.configuration = configuration

@@ -30,11 +30,28 @@ public struct PendingRPCCall<Arguments: Sendable>: Sendable {
     }
 }
 
+/// An xid as a call-table key. Every RPC message looks its xid up: a seeded
+/// multiply-xorshift of the 32 bits instead of the SipHash `UInt32` uses.
+@usableFromInline @frozen
+struct RPCTransactionID: Hashable, Sendable {
+    @usableFromInline let value: UInt32
+
+    @inlinable init(_ value: UInt32) { self.value = value }
+
+    @inlinable
+    func _rawHashValue(seed: Int) -> Int {
+        var z = UInt64(value) ^ UInt64(UInt(bitPattern: seed))
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int(truncatingIfNeeded: z ^ (z >> 31))
+    }
+}
+
 /// The per-connection call table: one entry per xid, whatever the direction
 /// (SEMANTICS-RPC §1.1), bounded by `RPCConfiguration.maximumPendingCalls`.
 @frozen
 public struct RPCCallTable<Arguments: Sendable>: Sendable {
-    @usableFromInline var calls: [UInt32: PendingRPCCall<Arguments>]
+    @usableFromInline var calls: [RPCTransactionID: PendingRPCCall<Arguments>]
     public let capacity: Int
 
     @inlinable
@@ -48,27 +65,28 @@ public struct RPCCallTable<Arguments: Sendable>: Sendable {
 
     @inlinable
     public subscript(xid: UInt32) -> PendingRPCCall<Arguments>? {
-        get { calls[xid] }
-        set { calls[xid] = newValue }
+        get { calls[RPCTransactionID(xid)] }
+        set { calls[RPCTransactionID(xid)] = newValue }
     }
 
     /// Registers a call. - Returns: `false` (nothing stored) when the table is full.
     @inlinable
     public mutating func insert(_ call: PendingRPCCall<Arguments>, xid: UInt32) -> Bool {
-        if calls.count >= capacity && calls[xid] == nil { return false }
-        calls[xid] = call
+        let key = RPCTransactionID(xid)
+        if calls.count >= capacity && calls[key] == nil { return false }
+        calls[key] = call
         return true
     }
 
     @inlinable
     @discardableResult
     public mutating func remove(xid: UInt32) -> PendingRPCCall<Arguments>? {
-        calls.removeValue(forKey: xid)
+        calls.removeValue(forKey: RPCTransactionID(xid))
     }
 
     /// Pending xids in ascending unsigned order (the reference's `std::map` order).
     @inlinable
-    public var xidsAscending: [UInt32] { calls.keys.sorted() }
+    public var xidsAscending: [UInt32] { calls.keys.map(\.value).sorted() }
 
     @inlinable
     public mutating func removeAll() { calls.removeAll() }
