@@ -97,17 +97,20 @@ public enum FixedDecimal {
         let exponent = (exponentBits == 0 ? 1 : exponentBits) - 1075
         let product = UInt128(significand) * UInt128(scale)
         // |value| < 2^43 with a 53-bit significand: the exponent is negative.
-        var scaled: UInt64
+        var rounded: UInt128
         if exponent <= -128 {
             // product < 2^83, far below half a unit (2^(-exponent-1)): rounds to 0.
-            scaled = 0
+            rounded = 0
         } else {
             let shift = UInt128(truncatingIfNeeded: -exponent)
-            scaled = UInt64(truncatingIfNeeded: product >> shift)
+            rounded = product >> shift
             let remainder = product & ((1 << shift) - 1)
             let half = UInt128(1) << (shift - 1)
-            if remainder > half || (remainder == half && scaled & 1 == 1) { scaled += 1 }
+            if remainder > half || (remainder == half && rounded & 1 == 1) { rounded += 1 }
         }
+        // Many decimals of a large value: leave those to printf.
+        guard rounded <= UInt128(UInt64.max) else { return false }
+        let scaled = UInt64(truncatingIfNeeded: rounded)
         // printf keeps the sign of negative values that round to zero (`-0.000000`).
         if value.sign == .minus { bytes.append(UInt8(ascii: "-")) }
         appendDecimal(scaled / scale, to: &bytes)
