@@ -139,13 +139,23 @@ extension PolicyEngine {
         }
     }
 
+    /// Cached `ScriptTableOrder.dumpVisitOrder` (replies repeat the same few sizes; a
+    /// reply holds at most a few thousand entries, which bounds the cache).
+    func dumpVisitOrder(count: Int) -> [Int] {
+        if count < 2 { return Array(0..<count) }
+        if let order = dumpVisitOrders[count] { return order }
+        let order = ScriptTableOrder.dumpVisitOrder(count: count)
+        if dumpVisitOrders.count < 4096 { dumpVisitOrders[count] = order }
+        return order
+    }
+
     /// `pm_mapping_to_text`: distinct (program number, port) pairs in table visit order
     /// update the server map; the text is the byte-sorted list joined by `, `.
     func mappingText(server: IPv4Address, _ mappings: [PortmapMapping]) -> String {
         struct Seen: Hashable { var program: UInt32; var port: PortValue }
         var seen: Set<Seen> = []
         var texts: [String] = []
-        for position in ScriptTableOrder.dumpVisitOrder(count: mappings.count) {
+        for position in dumpVisitOrder(count: mappings.count) {
             let mapping = mappings[position]
             guard seen.insert(Seen(program: mapping.program, port: mapping.port)).inserted else { continue }
             let name = programName(mapping.program)

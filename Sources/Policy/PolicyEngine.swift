@@ -48,6 +48,10 @@ public final class PolicyEngine {
     /// Expiring tables are swept at the first clock advance and then every
     /// `table_expire_interval` (the reference's table timers start at time ~0).
     var nextSweep: Double = 0.01
+    /// `ScriptTableOrder.dumpVisitOrder` by entry count: it depends on the count only.
+    var dumpVisitOrders: [Int: [Int]] = [:]
+    /// Lets sweeps skip tables in which nothing can have expired yet.
+    var expiryBounds = ExpiryBounds()
 
     public init(configuration: PolicyConfiguration = PolicyConfiguration(), derivesBadPortWeird: Bool = true) {
         self.configuration = configuration
@@ -132,11 +136,17 @@ public final class PolicyEngine {
     func sweepExpiringTables() {
         let now = networkTime
         let ignoreExpiry = configuration.weirdIgnoreExpiry
-        weirdIgnore = weirdIgnore.filter { !($0.value.created + ignoreExpiry < now) }
+        expireEntries(&weirdIgnore, now: now, lifetime: ignoreExpiry, bound: &expiryBounds.weirdIgnore) {
+            $0.created + ignoreExpiry
+        }
         let memory = configuration.weirdNoticeMemoryExpiry
-        didNoticeConnection = didNoticeConnection.filter { !($0.value + memory < now) }
-        didNoticeOriginator = didNoticeOriginator.filter { !($0.value + memory < now) }
-        didWeirdLog = didWeirdLog.filter { !($0.value + memory < now) }
+        expireEntries(&didNoticeConnection, now: now, lifetime: memory, bound: &expiryBounds.didNoticeConnection) {
+            $0 + memory
+        }
+        expireEntries(&didNoticeOriginator, now: now, lifetime: memory, bound: &expiryBounds.didNoticeOriginator) {
+            $0 + memory
+        }
+        expireEntries(&didWeirdLog, now: now, lifetime: memory, bound: &expiryBounds.didWeirdLog) { $0 + memory }
         sweepScanTables()
     }
 
