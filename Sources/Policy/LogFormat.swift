@@ -96,13 +96,15 @@ public enum ReferenceLogLines {
     /// escaping UTF-8 bytes equals escaping scalars.
     static func appendEscaped(_ field: String, to line: inout LineBuffer) {
         let backslash = UInt8(ascii: "\\"), colon = UInt8(ascii: ":")
-        guard field.utf8.contains(where: { $0 == backslash || $0 == colon }) else {
-            line.append(field)
-            return
-        }
-        for byte in field.utf8 {
-            if byte == backslash || byte == colon { line.append(byte: backslash) }
-            line.append(byte: byte)
+        var field = field
+        field.withUTF8 { text in
+            var start = 0
+            for index in text.indices where text[index] == backslash || text[index] == colon {
+                line.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<index]))
+                line.bytes.append(backslash)
+                start = index
+            }
+            line.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[start...]))
         }
     }
 

@@ -159,7 +159,13 @@ extension PolicyEngine {
             let mapping = mappings[position]
             guard seen.insert(Seen(program: mapping.program, port: mapping.port)).inserted else { continue }
             let name = programName(mapping.program)
-            texts.append("\(name) -> \(mapping.port)")
+            scratch.removeAll()
+            scratch.append(name)
+            scratch.append(" -> ")
+            scratch.appendDecimal(UInt64(mapping.port.number))
+            scratch.append(byte: UInt8(ascii: "/"))
+            scratch.append(mapping.port.proto.description)
+            texts.append(scratch.string)
             updateServerMap(server: server, port: mapping.port, program: name)
         }
         texts.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }

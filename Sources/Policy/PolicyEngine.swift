@@ -8,6 +8,10 @@ import PacketDecoding
 /// handler can raise an event that must run *after* everything already queued for the
 /// same packet (`pm_bad_port` → `conn_weird_addl`, SEMANTICS-RPC §2.3). Callers enqueue a
 /// packet's inputs and then `drain()`, or use `process(_:)` for both.
+///
+/// Confined to one thread and never re-entered across handlers that touch the same
+/// table, so its state skips the dynamic exclusivity checks (a measurable share of
+/// every table access otherwise).
 public final class PolicyEngine {
     public let configuration: PolicyConfiguration
     /// Whether `pm_bad_port` raises `conn_weird_addl("bad_pm_port")` here (the script's
@@ -15,43 +19,47 @@ public final class PolicyEngine {
     public let derivesBadPortWeird: Bool
 
     /// Network time: the maximum input time seen.
-    public private(set) var networkTime: Double = 0
-    var queue: [PolicyInput] = []
-    var queueHead = 0
-    var output = PolicyOutput()
+    @exclusivity(unchecked) public private(set) var networkTime: Double = 0
+    @exclusivity(unchecked) var queue: [PolicyInput] = []
+    @exclusivity(unchecked) var queueHead = 0
+    @exclusivity(unchecked) var output = PolicyOutput()
 
     // Per-connection script state (`c$addl`, `c$service`, `c$hot`).
-    var connections: [ConnectionID: ConnectionRecord] = [:]
+    @exclusivity(unchecked) var connections: [ConnectionID: ConnectionRecord] = [:]
 
     // portmapper.bro
-    var didPMLog: Set<PMLogKey> = []
-    var suppressPMLog: Set<AddressName> = []
-    var rpcServerMap: [ServerPort: String] = [:]
+    @exclusivity(unchecked) var didPMLog: Set<PMLogKey> = []
+    @exclusivity(unchecked) var suppressPMLog: Set<AddressName> = []
+    @exclusivity(unchecked) var rpcServerMap: [ServerPort: String] = [:]
     let anyRPCOkay: Set<AddressName>
 
     // weird.bro
-    var weirdIgnore: [String: WeirdIgnoreEntry] = [:]
-    var didNoticeConnection: [ConnectionNameKey: Double] = [:]
-    var didNoticeOriginator: [AddressName: Double] = [:]
-    var didWeirdLog: [String: Double] = [:]
-    var didInconsistencyMessage: Set<ConnectionID> = []
+    @exclusivity(unchecked) var weirdIgnore: [String: WeirdIgnoreEntry] = [:]
+    @exclusivity(unchecked) var didNoticeConnection: [ConnectionNameKey: Double] = [:]
+    @exclusivity(unchecked) var didNoticeOriginator: [AddressName: Double] = [:]
+    @exclusivity(unchecked) var didWeirdLog: [String: Double] = [:]
+    @exclusivity(unchecked) var didInconsistencyMessage: Set<ConnectionID> = []
 
     // notice.bro
-    var noticeCounter: UInt64 = 0
-    var noticeTags: [ConnectionID: String] = [:]
-    var tagDeletions: [(time: Double, id: ConnectionID)] = []
-    var tagDeletionHead = 0
+    @exclusivity(unchecked) var noticeCounter: UInt64 = 0
+    @exclusivity(unchecked) var noticeTags: [ConnectionID: String] = [:]
+    @exclusivity(unchecked) var tagDeletions: [(time: Double, id: ConnectionID)] = []
+    @exclusivity(unchecked) var tagDeletionHead = 0
 
     // scan.bro
-    var scan = ScanState()
+    @exclusivity(unchecked) var scan = ScanState()
 
     /// Expiring tables are swept at the first clock advance and then every
     /// `table_expire_interval` (the reference's table timers start at time ~0).
-    var nextSweep: Double = 0.01
+    @exclusivity(unchecked) var nextSweep: Double = 0.01
     /// `ScriptTableOrder.dumpVisitOrder` by entry count: it depends on the count only.
-    var dumpVisitOrders: [Int: [Int]] = [:]
+    @exclusivity(unchecked) var dumpVisitOrders: [Int: [Int]] = [:]
+    /// conn.log service picks by service list (see `firstService`).
+    @exclusivity(unchecked) var firstServices: [[String]: String] = [:]
+    /// Reused bytes for building message texts (leaf helpers only, never nested).
+    @exclusivity(unchecked) var scratch = LineBuffer(capacity: 512)
     /// Lets sweeps skip tables in which nothing can have expired yet.
-    var expiryBounds = ExpiryBounds()
+    @exclusivity(unchecked) var expiryBounds = ExpiryBounds()
 
     public init(configuration: PolicyConfiguration = PolicyConfiguration(), derivesBadPortWeird: Bool = true) {
         self.configuration = configuration

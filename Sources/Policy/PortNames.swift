@@ -40,7 +40,20 @@ extension PolicyEngine {
 
     /// `id_string` / `weird_id_string` (identical in the reference): `O/o > R/r`.
     func idString(_ id: ConnectionID) -> String {
-        endpointString(id.originator, PortValue(id.originatorPort, id.proto))
-            + " > " + endpointString(id.responder, PortValue(id.responderPort, id.proto))
+        scratch.removeAll()
+        appendEndpoint(id.originator, PortValue(id.originatorPort, id.proto), to: &scratch)
+        scratch.append(" > ")
+        appendEndpoint(id.responder, PortValue(id.responderPort, id.proto), to: &scratch)
+        return scratch.string
+    }
+
+    func appendEndpoint(_ address: IPv4Address, _ port: PortValue, to text: inout LineBuffer) {
+        text.append(address)
+        text.append(byte: UInt8(ascii: "/"))
+        if let name = configuration.portNames[port] {
+            text.append(name)
+        } else {
+            text.appendDecimal(UInt64(port.number))
+        }
     }
 }
