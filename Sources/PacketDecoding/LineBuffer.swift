@@ -133,17 +133,22 @@ public enum FixedDecimal {
             bytes.append(UInt8(truncatingIfNeeded: value) &+ 0x30)
             return
         }
-        // 24 bytes hold any UInt64's 20 digits; fill from the end, then copy once.
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &digits) { raw in
-            var position = raw.count
+        var digits = 2
+        var limit: UInt64 = 100
+        while digits < 20 && value >= limit {
+            digits += 1
+            limit &*= 10  // wraps only after the last comparison (20 digits)
+        }
+        let end = bytes.count + digits
+        bytes.append(contentsOf: repeatElement(0x30, count: digits))
+        bytes.withUnsafeMutableBufferPointer { text in
+            var position = end
             var rest = value
             repeat {
                 position -= 1
-                raw[position] = UInt8(truncatingIfNeeded: rest % 10) &+ 0x30
+                text[position] = UInt8(truncatingIfNeeded: rest % 10) &+ 0x30
                 rest /= 10
             } while rest != 0
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[position...]))
         }
     }
 

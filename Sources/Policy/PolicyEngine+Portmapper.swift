@@ -10,14 +10,23 @@ extension PolicyEngine {
 
         case .requestSet(let m, let success), .requestUnset(let m, let success):
             let procedure: PortmapperProcedure = if case .requestSet = event { .set } else { .unset }
-            let text = "\(programName(m.program)) \(m.port.number) (\(success ? "ok" : "failed"))"
+            scratch.removeAll()
+            scratch.append(programName(m.program))
+            scratch.append(byte: UInt8(ascii: " "))
+            scratch.appendDecimal(UInt64(m.port.number))
+            scratch.append(success ? " (ok)" : " (failed)")
+            let text = scratch.string
             pmRequest(connection, procedure, text: text, logIt: true)
 
         case .requestGetport(let request, let port):
             let program = programName(request.program)
             let logIt = getportIsSensitive(id, program: program)
             updateServerMap(server: id.responder, port: port, program: program)
-            pmRequest(connection, .getport, text: "\(program) -> \(port)", logIt: logIt)
+            scratch.removeAll()
+            scratch.append(program)
+            scratch.append(" -> ")
+            appendPort(port, to: &scratch)
+            pmRequest(connection, .getport, text: scratch.string, logIt: logIt)
 
         case .requestDump(let mappings):
             let logIt = !configuration.rpcDumpOkay.contains(AddressPair(id.originator, id.responder))
@@ -28,7 +37,15 @@ extension PolicyEngine {
         case .requestCallit(let call, let port):
             let program = programName(call.program)
             let logIt = !suppressPMLog.contains(AddressName(id.originator, program))
-            let text = "\(program)/\(call.procedure) (\(call.argSize) bytes) -> \(port)"
+            scratch.removeAll()
+            scratch.append(program)
+            scratch.append(byte: UInt8(ascii: "/"))
+            scratch.appendDecimal(call.procedure)
+            scratch.append(" (")
+            scratch.appendDecimal(call.argSize)
+            scratch.append(" bytes) -> ")
+            appendPort(port, to: &scratch)
+            let text = scratch.string
             pmRequest(connection, .callit, text: text, logIt: logIt)
             if program == "walld" { suppressPMLog.insert(AddressName(id.originator, program)) }
 
@@ -95,7 +112,7 @@ extension PolicyEngine {
             }
             record.addService(name)
             checkHot(&record, connection, stage: .finished)
-            pmActivity(&record, connection, logIt: logIt || record.hot > 0, procedure: name)
+            pmActivity(&record, connection, logIt: logIt || record.hot > 0, procedure: procedure)
         }
     }
 
@@ -118,14 +135,21 @@ extension PolicyEngine {
     }
 
     /// `pm_activity`: one SensitivePortmapperAccess per (client, server, proc) per run.
-    func pmActivity(_ record: inout ConnectionRecord, _ connection: PolicyConnection, logIt: Bool, procedure: String) {
+    func pmActivity(_ record: inout ConnectionRecord, _ connection: PolicyConnection, logIt: Bool,
+                    procedure: PortmapperProcedure) {
         let id = connection.id
         let key = PMLogKey(client: id.originator, server: id.responder, procedure: procedure)
+        let name = procedure.scriptName
         guard logIt, !didPMLog.contains(key),
-              !suppressPMLog.contains(AddressName(id.originator, procedure)) else { return }
-        notice(note: "SensitivePortmapperAccess",
-               message: "rpc: \(idString(id)) \(procedure): \(record.addl)",
-               connection: connection, record: &record)
+              suppressPMLog.isEmpty || !suppressPMLog.contains(AddressName(id.originator, name)) else { return }
+        scratch.removeAll()
+        scratch.append("rpc: ")
+        appendID(id, to: &scratch)
+        scratch.append(byte: UInt8(ascii: " "))
+        scratch.append(name)
+        scratch.append(": ")
+        scratch.append(record.addl)
+        notice(note: "SensitivePortmapperAccess", message: scratch.string, connection: connection, record: &record)
         didPMLog.insert(key)
     }
 
@@ -137,6 +161,13 @@ extension PolicyEngine {
         } else {
             rpcServerMap[key] = program
         }
+    }
+
+    /// `PortValue.description` (`N/proto`) as bytes.
+    func appendPort(_ port: PortValue, to text: inout LineBuffer) {
+        text.appendDecimal(UInt64(port.number))
+        text.append(byte: UInt8(ascii: "/"))
+        text.append(port.proto.description)
     }
 
     /// Cached `ScriptTableOrder.dumpVisitOrder` (replies repeat the same few sizes; a
@@ -153,18 +184,27 @@ extension PolicyEngine {
     /// update the server map; the text is the byte-sorted list joined by `, `.
     func mappingText(server: IPv4Address, _ mappings: [PortmapMapping]) -> String {
         struct Seen: Hashable { var program: UInt32; var port: PortValue }
+        // Replies are short: a linear scan beats hashing until they are not.
+        var seenList: [Seen] = []
         var seen: Set<Seen> = []
+        let useList = mappings.count <= 32
+        if useList { seenList.reserveCapacity(mappings.count) }
         var texts: [String] = []
+        texts.reserveCapacity(mappings.count)
         for position in dumpVisitOrder(count: mappings.count) {
             let mapping = mappings[position]
-            guard seen.insert(Seen(program: mapping.program, port: mapping.port)).inserted else { continue }
+            let key = Seen(program: mapping.program, port: mapping.port)
+            if useList {
+                guard !seenList.contains(key) else { continue }
+                seenList.append(key)
+            } else {
+                guard seen.insert(key).inserted else { continue }
+            }
             let name = programName(mapping.program)
             scratch.removeAll()
             scratch.append(name)
             scratch.append(" -> ")
-            scratch.appendDecimal(UInt64(mapping.port.number))
-            scratch.append(byte: UInt8(ascii: "/"))
-            scratch.append(mapping.port.proto.description)
+            appendPort(mapping.port, to: &scratch)
             texts.append(scratch.string)
             updateServerMap(server: server, port: mapping.port, program: name)
         }

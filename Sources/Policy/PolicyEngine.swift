@@ -190,7 +190,13 @@ struct ConnectionRecord {
 struct PMLogKey: Hashable {
     var client: IPv4Address
     var server: IPv4Address
-    var procedure: String
+    var procedure: PortmapperProcedure
+
+    /// One word per key instead of three hashed fields.
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(UInt64(client.value) << 32 | UInt64(server.value))
+        hasher.combine(procedure.rawValue)
+    }
 }
 
 struct ServerPort: Hashable {
