@@ -75,14 +75,14 @@ public enum ConnLog {
     /// - Returns: `start duration orig_h resp_h service orig_p resp_p proto
     ///   orig_bytes resp_bytes state flags[ addl]`.
     public static func line(_ summary: ConnectionSummary, service: String? = nil, addl: String) -> String {
-        var line = LineBuffer()
-        appendLine(summary, service: service, addl: addl, to: &line)
+        let line = LineBuffer()
+        appendLine(summary, service: service, addl: addl, to: line)
         return line.string
     }
 
     /// `line(_:service:addl:)` appended to a log's byte buffer (no newline).
     public static func appendLine(_ summary: ConnectionSummary, service: String? = nil, addl: String,
-                                  to line: inout LineBuffer) {
+                                  to line: LineBuffer) {
         let id = summary.id
         let space = UInt8(ascii: " ")
         line.appendFixed(summary.startTime)
@@ -109,9 +109,9 @@ public enum ConnLog {
         line.append(byte: space)
         line.append(id.proto.description)
         line.append(byte: space)
-        appendBytesColumn(summary.originator, id.proto, to: &line)
+        appendBytesColumn(summary.originator, id.proto, to: line)
         line.append(byte: space)
-        appendBytesColumn(summary.responder, id.proto, to: &line)
+        appendBytesColumn(summary.responder, id.proto, to: line)
         line.append(byte: space)
         line.append(stateCode(for: summary))
         // local_nets is empty in this configuration, so the flag is always X.
@@ -125,7 +125,7 @@ public enum ConnLog {
 
     /// `bytesColumn(_:_:)` appended to a buffer.
     public static func appendBytesColumn(_ endpoint: EndpointSummary, _ proto: TransportProtocol,
-                                         to line: inout LineBuffer) {
+                                         to line: LineBuffer) {
         if endpoint.size != 0 {
             line.appendDecimal(UInt64(bitPattern: endpoint.size))
         } else if proto == .tcp && endpoint.tcpState == .closed {

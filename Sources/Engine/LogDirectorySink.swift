@@ -39,7 +39,7 @@ public final class LogDirectorySink: EngineSink {
     public func connection(_ summary: ConnectionSummary, annotation: ConnectionAnnotation) {
         switch format {
         case .reference:
-            ConnLog.appendLine(summary, service: annotation.service, addl: annotation.addl, to: &conn.pending)
+            ConnLog.appendLine(summary, service: annotation.service, addl: annotation.addl, to: conn.pending)
             conn.endLine()
         case .json:
             conn.writeLine(JSONLines.connection(summary, annotation: annotation))

@@ -5,48 +5,106 @@ import Darwin
 #endif
 
 /// Bytes of log text under construction: the logs are written by appending ASCII /
-/// UTF-8 straight into one reusable array per file, so a line costs no `String`,
+/// UTF-8 straight into one reusable buffer per file, so a line costs no `String`,
 /// no interpolation and no Foundation formatting.
-public struct LineBuffer: Sendable {
-    /// The text so far.
-    public var bytes: [UInt8] = []
+///
+/// A class over raw memory: an append is a capacity check and a store (no array
+/// uniqueness checks), and every writer keeps one instance for the whole run.
+/// Not thread-safe; each owner confines its buffer to one thread.
+public final class LineBuffer {
+    @usableFromInline @exclusivity(unchecked) var start: UnsafeMutablePointer<UInt8>
+    @usableFromInline @exclusivity(unchecked) var capacity: Int
+    @usableFromInline @exclusivity(unchecked) var used = 0
+    /// Bytes written so far.
+    @inlinable public var count: Int { used }
 
-    public init(capacity: Int = 0) {
-        bytes.reserveCapacity(capacity)
+    public init(capacity: Int = 256) {
+        self.capacity = Swift.max(capacity, 16)
+        start = .allocate(capacity: self.capacity)
     }
 
-    @inlinable public var count: Int { bytes.count }
-    @inlinable public var isEmpty: Bool { bytes.isEmpty }
+    deinit { start.deallocate() }
 
-    public mutating func removeAll() {
-        bytes.removeAll(keepingCapacity: true)
+    @inlinable public var isEmpty: Bool { used == 0 }
+
+    /// The text so far (valid until the next append or `removeAll`).
+    @inlinable public var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: start, count: used) }
+
+    /// The buffer as a `String`.
+    public var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    @inlinable public func removeAll() { used = 0 }
+
+    /// Makes room for `extra` more bytes.
+    @inlinable @inline(__always)
+    func reserve(_ extra: Int) {
+        if used + extra > capacity { grow(used + extra) }
     }
 
-    @inlinable public mutating func append(byte: UInt8) {
-        bytes.append(byte)
+    @usableFromInline
+    func grow(_ minimum: Int) {
+        let newCapacity = Swift.max(minimum, capacity * 2)
+        let newStart = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newStart.update(from: start, count: used)
+        start.deallocate()
+        start = newStart
+        capacity = newCapacity
     }
 
-    /// The string's UTF-8 bytes (native strings are copied as one block).
-    @inlinable public mutating func append(_ text: String) {
-        bytes.append(contentsOf: text.utf8)
+    @inlinable public func append(byte: UInt8) {
+        reserve(1)
+        start[used] = byte
+        used += 1
     }
 
-    public mutating func append(_ text: Substring) {
-        bytes.append(contentsOf: text.utf8)
+    public func append(_ text: UnsafeBufferPointer<UInt8>) {
+        guard let base = text.baseAddress, !text.isEmpty else { return }
+        reserve(text.count)
+        (start + used).update(from: base, count: text.count)
+        used += text.count
     }
 
-    public mutating func append(bytes other: LineBuffer) {
-        bytes.append(contentsOf: other.bytes)
+    /// The string's UTF-8 bytes, copied as one block.
+    public func append(_ text: String) {
+        var text = text
+        text.withUTF8 { append($0) }
+    }
+
+    public func append(_ text: Substring) {
+        var text = text
+        text.withUTF8 { append($0) }
+    }
+
+    public func append(_ other: LineBuffer) {
+        append(other.bytes)
     }
 
     /// Decimal digits of `value`.
-    public mutating func appendDecimal(_ value: UInt64) {
-        FixedDecimal.appendDecimal(value, to: &bytes)
+    public func appendDecimal(_ value: UInt64) {
+        if value < 10 {
+            append(byte: UInt8(truncatingIfNeeded: value) &+ 0x30)
+            return
+        }
+        var digits = 2
+        var limit: UInt64 = 100
+        while digits < 20 && value >= limit {
+            digits += 1
+            limit &*= 10  // wraps only after the last comparison (20 digits)
+        }
+        reserve(digits)
+        var position = used + digits
+        used = position
+        var rest = value
+        repeat {
+            position -= 1
+            start[position] = UInt8(truncatingIfNeeded: rest % 10) &+ 0x30
+            rest /= 10
+        } while rest != 0
     }
 
-    public mutating func appendDecimal<T: BinaryInteger>(_ value: T) {
+    public func appendDecimal<T: BinaryInteger>(_ value: T) {
         if value < 0 {
-            bytes.append(UInt8(ascii: "-"))
+            append(byte: UInt8(ascii: "-"))
             appendDecimal(UInt64(value.magnitude))
         } else {
             appendDecimal(UInt64(value))
@@ -54,25 +112,22 @@ public struct LineBuffer: Sendable {
     }
 
     /// Dotted quad, e.g. `127.0.0.1`.
-    public mutating func append(_ address: IPv4Address) {
+    public func append(_ address: IPv4Address) {
         let value = address.value
         appendDecimal(UInt64(value >> 24))
-        bytes.append(UInt8(ascii: "."))
+        append(byte: UInt8(ascii: "."))
         appendDecimal(UInt64((value >> 16) & 0xff))
-        bytes.append(UInt8(ascii: "."))
+        append(byte: UInt8(ascii: "."))
         appendDecimal(UInt64((value >> 8) & 0xff))
-        bytes.append(UInt8(ascii: "."))
+        append(byte: UInt8(ascii: "."))
         appendDecimal(UInt64(value & 0xff))
     }
 
-    /// `%.6f` (or `%.Nf` for `decimals` in 0...9) exactly as C's printf renders it.
-    public mutating func appendFixed(_ value: Double, decimals: Int = 6) {
-        if FixedDecimal.append(value, decimals: decimals, to: &bytes) { return }
-        FixedDecimal.appendWithPrintf(value, decimals: decimals, to: &bytes)
+    /// `%.6f` (or `%.Nf`) exactly as C's printf renders it.
+    public func appendFixed(_ value: Double, decimals: Int = 6) {
+        if FixedDecimal.append(value, decimals: decimals, to: self) { return }
+        FixedDecimal.appendWithPrintf(value, decimals: decimals, to: self)
     }
-
-    /// The buffer as a `String` (tests, JSON fields).
-    public var string: String { String(decoding: bytes, as: UTF8.self) }
 }
 
 /// Exact `%.Nf` rendering without printf for the values logs carry.
@@ -80,15 +135,15 @@ public struct LineBuffer: Sendable {
 /// printf prints the *exact* binary value of the double rounded to N decimals,
 /// ties to even. For |v| < 2^43 the scaled value v·10^N = m·10^N·2^e (m the 53-bit
 /// significand) fits a UInt128 before the shift, and the bits shifted out decide
-/// the rounding exactly. Anything else (NaN, infinities, huge magnitudes) goes
-/// to snprintf.
+/// the rounding exactly. Anything else (NaN, infinities, huge magnitudes, many
+/// decimals of large values) goes to snprintf.
 public enum FixedDecimal {
     static let powersOfTen: [UInt64] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000,
                                         10_000_000, 100_000_000, 1_000_000_000]
 
-    /// Appends `value` rendered with `decimals` fraction digits; false (nothing
-    /// appended) when the value is outside the exact integer path.
-    public static func append(_ value: Double, decimals: Int, to bytes: inout [UInt8]) -> Bool {
+    /// Appends `value` rendered with `decimals` (0...9) fraction digits; false
+    /// (nothing appended) when the value is outside the exact integer path.
+    public static func append(_ value: Double, decimals: Int, to text: LineBuffer) -> Bool {
         guard decimals >= 0 && decimals <= 9, value.isFinite, value.magnitude < 0x1p43 else { return false }
         let scale = powersOfTen[decimals]
         let exponentBits = Int(value.exponentBitPattern)
@@ -112,65 +167,39 @@ public enum FixedDecimal {
         guard rounded <= UInt128(UInt64.max) else { return false }
         let scaled = UInt64(truncatingIfNeeded: rounded)
         // printf keeps the sign of negative values that round to zero (`-0.000000`).
-        if value.sign == .minus { bytes.append(UInt8(ascii: "-")) }
-        appendDecimal(scaled / scale, to: &bytes)
+        if value.sign == .minus { text.append(byte: UInt8(ascii: "-")) }
+        text.appendDecimal(scaled / scale)
         if decimals > 0 {
-            bytes.append(UInt8(ascii: "."))
+            text.reserve(decimals + 1)
+            text.start[text.used] = UInt8(ascii: ".")
+            var position = text.used + decimals
+            text.used = position + 1
             var fraction = scaled % scale
-            var divisor = scale / 10
-            while divisor > 0 {
-                bytes.append(UInt8(truncatingIfNeeded: fraction / divisor) &+ 0x30)
-                fraction %= divisor
-                divisor /= 10
+            for _ in 0..<decimals {
+                text.start[position] = UInt8(truncatingIfNeeded: fraction % 10) &+ 0x30
+                fraction /= 10
+                position -= 1
             }
         }
         return true
     }
 
-    /// Decimal digits of `value`.
-    public static func appendDecimal(_ value: UInt64, to bytes: inout [UInt8]) {
-        if value < 10 {
-            bytes.append(UInt8(truncatingIfNeeded: value) &+ 0x30)
-            return
-        }
-        var digits = 2
-        var limit: UInt64 = 100
-        while digits < 20 && value >= limit {
-            digits += 1
-            limit &*= 10  // wraps only after the last comparison (20 digits)
-        }
-        let end = bytes.count + digits
-        bytes.append(contentsOf: repeatElement(0x30, count: digits))
-        bytes.withUnsafeMutableBufferPointer { text in
-            var position = end
-            var rest = value
-            repeat {
-                position -= 1
-                text[position] = UInt8(truncatingIfNeeded: rest % 10) &+ 0x30
-                rest /= 10
-            } while rest != 0
-        }
-    }
-
     /// The snprintf rendering (reference semantics for every value).
-    public static func appendWithPrintf(_ value: Double, decimals: Int, to bytes: inout [UInt8]) {
+    public static func appendWithPrintf(_ value: Double, decimals: Int, to text: LineBuffer) {
         let format = "%.\(decimals)f"
         let needed = withVaList([value]) { vsnprintf(nil, 0, format, $0) }
         guard needed > 0 else { return }
-        var text = [CChar](repeating: 0, count: Int(needed) + 1)
+        var chars = [CChar](repeating: 0, count: Int(needed) + 1)
         _ = withVaList([value]) { args in
-            text.withUnsafeMutableBufferPointer { vsnprintf($0.baseAddress, $0.count, format, args) }
+            chars.withUnsafeMutableBufferPointer { vsnprintf($0.baseAddress, $0.count, format, args) }
         }
-        for char in text.prefix(Int(needed)) { bytes.append(UInt8(bitPattern: char)) }
+        for char in chars.prefix(Int(needed)) { text.append(byte: UInt8(bitPattern: char)) }
     }
 
     /// `%.Nf` as a String.
     public static func string(_ value: Double, decimals: Int = 6) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(24)
-        if !append(value, decimals: decimals, to: &bytes) {
-            appendWithPrintf(value, decimals: decimals, to: &bytes)
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        let text = LineBuffer(capacity: 32)
+        text.appendFixed(value, decimals: decimals)
+        return text.string
     }
 }

@@ -18,32 +18,32 @@ public enum LogFormat: String, Sendable, CaseIterable {
 public enum ReferenceLogLines {
     /// weird.log: `%.6f MSG`.
     public static func weird(_ record: WeirdRecord) -> String {
-        var line = LineBuffer()
-        appendWeird(record, to: &line)
+        let line = LineBuffer()
+        appendWeird(record, to: line)
         return line.string
     }
 
     /// notice.log: 16 `:`-joined fields, each with `\` doubled and `:` escaped.
     public static func notice(_ record: NoticeRecord) -> String {
-        var line = LineBuffer()
-        appendNotice(record, to: &line)
+        let line = LineBuffer()
+        appendNotice(record, to: line)
         return line.string
     }
 
     /// alarm.log: `%.6f NOTE MSG` (unescaped).
     public static func alarm(_ record: NoticeRecord) -> String {
-        var line = LineBuffer()
-        appendAlarm(record, to: &line)
+        let line = LineBuffer()
+        appendAlarm(record, to: line)
         return line.string
     }
 
-    public static func appendWeird(_ record: WeirdRecord, to line: inout LineBuffer) {
+    public static func appendWeird(_ record: WeirdRecord, to line: LineBuffer) {
         line.appendFixed(record.time)
         line.append(byte: UInt8(ascii: " "))
         line.append(record.message)
     }
 
-    public static func appendAlarm(_ record: NoticeRecord, to line: inout LineBuffer) {
+    public static func appendAlarm(_ record: NoticeRecord, to line: LineBuffer) {
         line.appendFixed(record.time)
         line.append(byte: UInt8(ascii: " "))
         line.append(record.note)
@@ -53,22 +53,22 @@ public enum ReferenceLogLines {
 
     /// Fields: t, note, action, es (peer: none), src, sp, dst, dp, user, file, method,
     /// url, num, msg, sub, tag. Numbers, addresses and ports never contain `\` or `:`.
-    public static func appendNotice(_ record: NoticeRecord, to line: inout LineBuffer) {
+    public static func appendNotice(_ record: NoticeRecord, to line: LineBuffer) {
         let colon = UInt8(ascii: ":")
         line.appendFixed(record.time)
         line.append(byte: colon)
-        appendEscaped(record.note, to: &line)
+        appendEscaped(record.note, to: line)
         line.append(byte: colon)
-        appendEscaped(record.action.rawValue, to: &line)
+        appendEscaped(record.action.rawValue, to: line)
         line.append(byte: colon)
         line.append(byte: colon)  // es
         if let source = record.source { line.append(source) }
         line.append(byte: colon)
-        if let port = record.sourcePort { appendPort(port, to: &line) }
+        if let port = record.sourcePort { appendPort(port, to: line) }
         line.append(byte: colon)
         if let destination = record.destination { line.append(destination) }
         line.append(byte: colon)
-        if let port = record.destinationPort { appendPort(port, to: &line) }
+        if let port = record.destinationPort { appendPort(port, to: line) }
         line.append(byte: colon)
         // user, file, method, url: always empty.
         line.append(byte: colon)
@@ -77,16 +77,16 @@ public enum ReferenceLogLines {
         line.append(byte: colon)
         if let count = record.count { line.appendDecimal(count) }
         line.append(byte: colon)
-        appendEscaped(record.message, to: &line)
+        appendEscaped(record.message, to: line)
         line.append(byte: colon)
-        if let sub = record.sub { appendEscaped(sub, to: &line) }
+        if let sub = record.sub { appendEscaped(sub, to: line) }
         line.append(byte: colon)
         line.append(byte: UInt8(ascii: "@"))
-        appendEscaped(record.tag, to: &line)
+        appendEscaped(record.tag, to: line)
     }
 
     /// `N/proto`, as `PortValue.description`.
-    static func appendPort(_ port: PortValue, to line: inout LineBuffer) {
+    static func appendPort(_ port: PortValue, to line: LineBuffer) {
         line.appendDecimal(UInt64(port.number))
         line.append(byte: UInt8(ascii: "/"))
         line.append(port.proto.description)
@@ -94,24 +94,24 @@ public enum ReferenceLogLines {
 
     /// `string_escape(val, ":")`: backslash first, then the colon. Both are ASCII, so
     /// escaping UTF-8 bytes equals escaping scalars.
-    static func appendEscaped(_ field: String, to line: inout LineBuffer) {
+    static func appendEscaped(_ field: String, to line: LineBuffer) {
         let backslash = UInt8(ascii: "\\"), colon = UInt8(ascii: ":")
         var field = field
         field.withUTF8 { text in
             var start = 0
             for index in text.indices where text[index] == backslash || text[index] == colon {
-                line.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<index]))
-                line.bytes.append(backslash)
+                line.append(UnsafeBufferPointer(rebasing: text[start..<index]))
+                line.append(byte: backslash)
                 start = index
             }
-            line.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[start...]))
+            line.append(UnsafeBufferPointer(rebasing: text[start...]))
         }
     }
 
     /// `string_escape(val, ":")` of one field.
     static func escapeNoticeField(_ field: String) -> String {
-        var line = LineBuffer()
-        appendEscaped(field, to: &line)
+        let line = LineBuffer()
+        appendEscaped(field, to: line)
         return line.string
     }
 }

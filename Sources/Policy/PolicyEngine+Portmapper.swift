@@ -25,7 +25,7 @@ extension PolicyEngine {
             scratch.removeAll()
             scratch.append(program)
             scratch.append(" -> ")
-            appendPort(port, to: &scratch)
+            appendPort(port, to: scratch)
             pmRequest(connection, .getport, text: scratch.string, logIt: logIt)
 
         case .requestDump(let mappings):
@@ -44,7 +44,7 @@ extension PolicyEngine {
             scratch.append(" (")
             scratch.appendDecimal(call.argSize)
             scratch.append(" bytes) -> ")
-            appendPort(port, to: &scratch)
+            appendPort(port, to: scratch)
             let text = scratch.string
             pmRequest(connection, .callit, text: text, logIt: logIt)
             if program == "walld" { suppressPMLog.insert(AddressName(id.originator, program)) }
@@ -144,7 +144,7 @@ extension PolicyEngine {
               suppressPMLog.isEmpty || !suppressPMLog.contains(AddressName(id.originator, name)) else { return }
         scratch.removeAll()
         scratch.append("rpc: ")
-        appendID(id, to: &scratch)
+        appendID(id, to: scratch)
         scratch.append(byte: UInt8(ascii: " "))
         scratch.append(name)
         scratch.append(": ")
@@ -164,7 +164,7 @@ extension PolicyEngine {
     }
 
     /// `PortValue.description` (`N/proto`) as bytes.
-    func appendPort(_ port: PortValue, to text: inout LineBuffer) {
+    func appendPort(_ port: PortValue, to text: LineBuffer) {
         text.appendDecimal(UInt64(port.number))
         text.append(byte: UInt8(ascii: "/"))
         text.append(port.proto.description)
@@ -204,7 +204,7 @@ extension PolicyEngine {
             scratch.removeAll()
             scratch.append(name)
             scratch.append(" -> ")
-            appendPort(mapping.port, to: &scratch)
+            appendPort(mapping.port, to: scratch)
             texts.append(scratch.string)
             updateServerMap(server: server, port: mapping.port, program: name)
         }

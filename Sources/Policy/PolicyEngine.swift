@@ -57,7 +57,7 @@ public final class PolicyEngine {
     /// conn.log service picks by service list (see `firstService`).
     @exclusivity(unchecked) var firstServices: [[String]: String] = [:]
     /// Reused bytes for building message texts (leaf helpers only, never nested).
-    @exclusivity(unchecked) var scratch = LineBuffer(capacity: 512)
+    let scratch = LineBuffer(capacity: 512)
     /// Lets sweeps skip tables in which nothing can have expired yet.
     @exclusivity(unchecked) var expiryBounds = ExpiryBounds()
 

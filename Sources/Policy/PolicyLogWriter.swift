@@ -11,7 +11,7 @@ public final class LogFileWriter {
     private var file: UnsafeMutablePointer<FILE>?
     public let path: String
     /// Bytes not yet written; append a line's text, then call `endLine()`.
-    @exclusivity(unchecked) public var pending = LineBuffer(capacity: LogFileWriter.flushThreshold + 4096)
+    public let pending = LineBuffer(capacity: LogFileWriter.flushThreshold + 4096)
 
     static let flushThreshold = 1 << 16
 
@@ -37,9 +37,7 @@ public final class LogFileWriter {
     public func flush() {
         guard !pending.isEmpty else { return }
         if let file {
-            pending.bytes.withUnsafeBufferPointer { bytes in
-                _ = fwrite(bytes.baseAddress, 1, bytes.count, file)
-            }
+            _ = fwrite(pending.bytes.baseAddress, 1, pending.count, file)
         }
         pending.removeAll()
     }
@@ -90,14 +88,14 @@ public final class PolicyLogWriter {
             return
         }
         for record in output.weirds {
-            ReferenceLogLines.appendWeird(record, to: &weird.pending)
+            ReferenceLogLines.appendWeird(record, to: weird.pending)
             weird.endLine()
         }
         for record in output.notices {
-            ReferenceLogLines.appendNotice(record, to: &notice.pending)
+            ReferenceLogLines.appendNotice(record, to: notice.pending)
             notice.endLine()
             if record.writesAlarm {
-                ReferenceLogLines.appendAlarm(record, to: &alarm.pending)
+                ReferenceLogLines.appendAlarm(record, to: alarm.pending)
                 alarm.endLine()
             }
         }

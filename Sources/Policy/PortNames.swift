@@ -41,17 +41,17 @@ extension PolicyEngine {
     /// `id_string` / `weird_id_string` (identical in the reference): `O/o > R/r`.
     func idString(_ id: ConnectionID) -> String {
         scratch.removeAll()
-        appendID(id, to: &scratch)
+        appendID(id, to: scratch)
         return scratch.string
     }
 
-    func appendID(_ id: ConnectionID, to text: inout LineBuffer) {
-        appendEndpoint(id.originator, PortValue(id.originatorPort, id.proto), to: &text)
+    func appendID(_ id: ConnectionID, to text: LineBuffer) {
+        appendEndpoint(id.originator, PortValue(id.originatorPort, id.proto), to: text)
         text.append(" > ")
-        appendEndpoint(id.responder, PortValue(id.responderPort, id.proto), to: &text)
+        appendEndpoint(id.responder, PortValue(id.responderPort, id.proto), to: text)
     }
 
-    func appendEndpoint(_ address: IPv4Address, _ port: PortValue, to text: inout LineBuffer) {
+    func appendEndpoint(_ address: IPv4Address, _ port: PortValue, to text: LineBuffer) {
         text.append(address)
         text.append(byte: UInt8(ascii: "/"))
         if let name = configuration.portNames[port] {

@@ -10,9 +10,9 @@ import XCTest
 /// exact binary value included; snprintf is the oracle.
 final class FixedDecimalTests: XCTestCase {
     private func printf(_ value: Double, decimals: Int) -> String {
-        var bytes: [UInt8] = []
-        FixedDecimal.appendWithPrintf(value, decimals: decimals, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        let text = LineBuffer()
+        FixedDecimal.appendWithPrintf(value, decimals: decimals, to: text)
+        return text.string
     }
 
     private func assertMatchesPrintf(_ value: Double, decimals: Int = 6, file: StaticString = #filePath, line: UInt = #line) {
@@ -27,12 +27,12 @@ final class FixedDecimalTests: XCTestCase {
 
     func testIntegerPathCoversLogValues() {
         // The comparisons below would be vacuous if everything fell back to printf.
-        var bytes: [UInt8] = []
+        let bytes = LineBuffer()
         for value in [0, -0.0, 1795407885.609747, 0.0000105, -0.25, 0x1p43.nextDown, 1e-300] {
-            XCTAssertTrue(FixedDecimal.append(value, decimals: 6, to: &bytes), "\(value)")
+            XCTAssertTrue(FixedDecimal.append(value, decimals: 6, to: bytes), "\(value)")
         }
         for value in [Double.nan, .infinity, 0x1p43, 1e300] {
-            XCTAssertFalse(FixedDecimal.append(value, decimals: 6, to: &bytes), "\(value)")
+            XCTAssertFalse(FixedDecimal.append(value, decimals: 6, to: bytes), "\(value)")
         }
     }
 
@@ -96,7 +96,7 @@ final class FixedDecimalTests: XCTestCase {
     }
 
     func testLineBufferIntegersAndAddresses() {
-        var line = LineBuffer()
+        let line = LineBuffer(capacity: 1)
         for value: UInt64 in [0, 9, 10, 99, 100, 65535, 4_294_967_296, .max] {
             line.removeAll()
             line.appendDecimal(value)
