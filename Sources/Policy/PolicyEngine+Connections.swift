@@ -53,12 +53,12 @@ extension PolicyEngine {
         if let first = firstService(record.services) { return first }
         let responderPort = PortValue(id.responderPort, id.proto)
         if let mapped = rpcServerMap[ServerPort(server: id.responder, port: responderPort)] { return mapped }
-        let names = configuration.portNames
-        if connection.originatorState == 0, names[responderPort] == nil,
-           let originatorName = names[PortValue(id.originatorPort, id.proto)] {
+        let responderName = portName(responderPort)
+        if connection.originatorState == 0, responderName == nil,
+           let originatorName = portName(PortValue(id.originatorPort, id.proto)) {
             return originatorName
         }
-        return names[responderPort] ?? "other"
+        return responderName ?? "other"
     }
 
     /// Cached `ScriptTableOrder.firstService`: connections repeat the same few

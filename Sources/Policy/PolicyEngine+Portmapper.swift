@@ -140,8 +140,9 @@ extension PolicyEngine {
         let id = connection.id
         let key = PMLogKey(client: id.originator, server: id.responder, procedure: procedure)
         let name = procedure.scriptName
-        guard logIt, !didPMLog.contains(key),
-              suppressPMLog.isEmpty || !suppressPMLog.contains(AddressName(id.originator, name)) else { return }
+        // The key is remembered before the notice is raised; nothing in between reads it.
+        guard logIt, suppressPMLog.isEmpty || !suppressPMLog.contains(AddressName(id.originator, name)),
+              didPMLog.insert(key).inserted else { return }
         scratch.removeAll()
         scratch.append("rpc: ")
         appendID(id, to: scratch)
@@ -150,7 +151,6 @@ extension PolicyEngine {
         scratch.append(": ")
         scratch.append(record.addl)
         notice(note: "SensitivePortmapperAccess", message: scratch.string, connection: connection, record: &record)
-        didPMLog.insert(key)
     }
 
     /// `update_RPC_server_map`: names joined by `/`, skipped when already a substring.

@@ -32,6 +32,7 @@ public final class PolicyEngine {
     @exclusivity(unchecked) var suppressPMLog: Set<AddressName> = []
     @exclusivity(unchecked) var rpcServerMap: [ServerPort: String] = [:]
     let anyRPCOkay: Set<AddressName>
+    let namedPorts: NamedPortBits
 
     // weird.bro
     @exclusivity(unchecked) var weirdIgnore: [String: WeirdIgnoreEntry] = [:]
@@ -69,6 +70,7 @@ public final class PolicyEngine {
             for service in configuration.nfsServices { okay.insert(AddressName(server, service)) }
         }
         anyRPCOkay = okay
+        namedPorts = NamedPortBits(configuration.portNames)
     }
 
     // MARK: feeding
