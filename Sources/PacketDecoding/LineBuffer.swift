@@ -64,6 +64,22 @@ public final class LineBuffer {
         used += text.count
     }
 
+    /// `text` with a backslash before each `\\` and `:` (the reference's
+    /// `string_escape(val, ":")`; both are ASCII, so bytes escape like scalars).
+    public func appendEscaping(_ text: UnsafeBufferPointer<UInt8>) {
+        reserve(text.count * 2)
+        var position = used
+        for byte in text {
+            if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: ":") {
+                start[position] = UInt8(ascii: "\\")
+                position += 1
+            }
+            start[position] = byte
+            position += 1
+        }
+        used = position
+    }
+
     /// The string's UTF-8 bytes, copied as one block.
     public func append(_ text: String) {
         var text = text
@@ -113,14 +129,23 @@ public final class LineBuffer {
 
     /// Dotted quad, e.g. `127.0.0.1`.
     public func append(_ address: IPv4Address) {
-        let value = address.value
-        appendDecimal(UInt64(value >> 24))
-        append(byte: UInt8(ascii: "."))
-        appendDecimal(UInt64((value >> 16) & 0xff))
-        append(byte: UInt8(ascii: "."))
-        appendDecimal(UInt64((value >> 8) & 0xff))
-        append(byte: UInt8(ascii: "."))
-        appendDecimal(UInt64(value & 0xff))
+        reserve(16)  // 15 + the dot written after the last octet
+        var position = used
+        for index in 0..<4 {
+            let octet = Int((address.value >> UInt32(24 - 8 * index)) & 0xff)
+            if octet >= 100 {
+                start[position] = UInt8(truncatingIfNeeded: octet / 100) &+ 0x30
+                position += 1
+            }
+            if octet >= 10 {
+                start[position] = UInt8(truncatingIfNeeded: (octet / 10) % 10) &+ 0x30
+                position += 1
+            }
+            start[position] = UInt8(truncatingIfNeeded: octet % 10) &+ 0x30
+            start[position + 1] = UInt8(ascii: ".")
+            position += 2
+        }
+        used = position - 1  // drop the last dot
     }
 
     /// `%.6f` (or `%.Nf`) exactly as C's printf renders it.

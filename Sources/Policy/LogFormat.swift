@@ -95,17 +95,8 @@ public enum ReferenceLogLines {
     /// `string_escape(val, ":")`: backslash first, then the colon. Both are ASCII, so
     /// escaping UTF-8 bytes equals escaping scalars.
     static func appendEscaped(_ field: String, to line: LineBuffer) {
-        let backslash = UInt8(ascii: "\\"), colon = UInt8(ascii: ":")
         var field = field
-        field.withUTF8 { text in
-            var start = 0
-            for index in text.indices where text[index] == backslash || text[index] == colon {
-                line.append(UnsafeBufferPointer(rebasing: text[start..<index]))
-                line.append(byte: backslash)
-                start = index
-            }
-            line.append(UnsafeBufferPointer(rebasing: text[start...]))
-        }
+        field.withUTF8 { line.appendEscaping($0) }
     }
 
     /// `string_escape(val, ":")` of one field.
