@@ -96,7 +96,7 @@ extension PolicyEngine {
     func pmRequest(_ connection: PolicyConnection, _ procedure: PortmapperProcedure, text: String, logIt: Bool) {
         let name = procedure.scriptName
         var logIt = logIt
-        if configuration.rpcDoNotComplain.contains(ProcedureOutcome(name, answered: true)) { logIt = false }
+        if quietWhenAnswered[Int(procedure.rawValue)] { logIt = false }
         let isUDP = connection.id.proto != .tcp
         if isUDP {
             scanCheck(connection, established: true, reverse: false)
@@ -156,8 +156,10 @@ extension PolicyEngine {
     /// `update_RPC_server_map`: names joined by `/`, skipped when already a substring.
     func updateServerMap(server: IPv4Address, port: PortValue, program: String) {
         let key = ServerPort(server: server, port: port)
-        if let current = rpcServerMap[key] {
-            if !Annotation.containsBytes(current, program) { rpcServerMap[key] = current + "/" + program }
+        // One hash for a known key: the index serves both the read and the update.
+        if let index = rpcServerMap.index(forKey: key) {
+            let current = rpcServerMap.values[index]
+            if !Annotation.containsBytes(current, program) { rpcServerMap.values[index] = current + "/" + program }
         } else {
             rpcServerMap[key] = program
         }

@@ -33,6 +33,8 @@ public final class PolicyEngine {
     @exclusivity(unchecked) var rpcServerMap: [ServerPort: String] = [:]
     let anyRPCOkay: Set<AddressName>
     let namedPorts: NamedPortBits
+    /// `rpc_do_not_complain[[proc, T]]` by `PortmapperProcedure.rawValue`.
+    let quietWhenAnswered: [Bool]
 
     // weird.bro
     @exclusivity(unchecked) var weirdIgnore: [String: WeirdIgnoreEntry] = [:]
@@ -71,6 +73,12 @@ public final class PolicyEngine {
         }
         anyRPCOkay = okay
         namedPorts = NamedPortBits(configuration.portNames)
+        var quiet = [Bool](repeating: false, count: PortmapperProcedure.allCases.count)
+        for procedure in PortmapperProcedure.allCases {
+            quiet[Int(procedure.rawValue)] = configuration.rpcDoNotComplain.contains(
+                ProcedureOutcome(procedure.scriptName, answered: true))
+        }
+        quietWhenAnswered = quiet
     }
 
     // MARK: feeding
@@ -204,6 +212,11 @@ struct PMLogKey: Hashable {
 struct ServerPort: Hashable {
     var server: IPv4Address
     var port: PortValue
+
+    /// One word per key instead of three hashed fields.
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(UInt64(server.value) << 32 | UInt64(port.number) << 8 | UInt64(port.proto.rawValue))
+    }
 }
 
 struct WeirdIgnoreEntry {
