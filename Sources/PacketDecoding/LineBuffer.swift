@@ -67,15 +67,31 @@ public final class LineBuffer {
     /// `text` with a backslash before each `\\` and `:` (the reference's
     /// `string_escape(val, ":")`; both are ASCII, so bytes escape like scalars).
     public func appendEscaping(_ text: UnsafeBufferPointer<UInt8>) {
+        guard let source = text.baseAddress else { return }
         reserve(text.count * 2)
         var position = used
-        for byte in text {
+        var index = 0
+        // Eight bytes at a time while a word holds neither byte (SWAR zero-byte test
+        // on the word XOR each pattern); mostly the whole field.
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        while index + 8 <= text.count {
+            let word = UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)
+            let colons = word ^ (ones &* 0x3a), backslashes = word ^ (ones &* 0x5c)
+            let hits = ((colons &- ones) & ~colons | (backslashes &- ones) & ~backslashes) & highs
+            if hits != 0 { break }
+            UnsafeMutableRawPointer(start + position).storeBytes(of: word, as: UInt64.self)
+            position += 8
+            index += 8
+        }
+        while index < text.count {
+            let byte = source[index]
             if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: ":") {
                 start[position] = UInt8(ascii: "\\")
                 position += 1
             }
             start[position] = byte
             position += 1
+            index += 1
         }
         used = position
     }

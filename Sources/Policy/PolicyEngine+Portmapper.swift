@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import PacketDecoding
 
 // portmapper.bro (SEMANTICS-RPC §3).
@@ -172,6 +177,21 @@ extension PolicyEngine {
         text.append(port.proto.description)
     }
 
+    /// Byte-wise order of the UTF-8 forms (the reference sorts raw strings).
+    static func utf8Precedes(_ left: String, _ right: String) -> Bool {
+        var left = left, right = right
+        return left.withUTF8 { a in
+            right.withUTF8 { b in
+                let common = min(a.count, b.count)
+                if common > 0, let x = a.baseAddress, let y = b.baseAddress {
+                    let order = memcmp(x, y, common)
+                    if order != 0 { return order < 0 }
+                }
+                return a.count < b.count
+            }
+        }
+    }
+
     /// Cached `ScriptTableOrder.dumpVisitOrder` (replies repeat the same few sizes; a
     /// reply holds at most a few thousand entries, which bounds the cache).
     func dumpVisitOrder(count: Int) -> [Int] {
@@ -210,7 +230,7 @@ extension PolicyEngine {
             texts.append(scratch.string)
             updateServerMap(server: server, port: mapping.port, program: name)
         }
-        texts.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        texts.sort(by: Self.utf8Precedes)
         return texts.joined(separator: ", ")
     }
 }

@@ -111,4 +111,29 @@ final class FixedDecimalTests: XCTestCase {
             XCTAssertEqual(line.string, address.description)
         }
     }
+
+    /// The word-at-a-time escaping against a byte-by-byte reference, specials at
+    /// every offset of strings longer and shorter than a word.
+    func testEscapingMatchesByteByByte() {
+        let alphabet: [UInt8] = Array("ab:\\/ é-".utf8)
+        var state: UInt64 = 12345
+        for length in 0..<40 {
+            for _ in 0..<50 {
+                var bytes: [UInt8] = []
+                for _ in 0..<length {
+                    state = state &* 6364136223846793005 &+ 1442695040888963407
+                    bytes.append(alphabet[Int(state >> 33) % alphabet.count])
+                }
+                var expected: [UInt8] = []
+                for byte in bytes {
+                    if byte == UInt8(ascii: ":") || byte == UInt8(ascii: "\\") { expected.append(UInt8(ascii: "\\")) }
+                    expected.append(byte)
+                }
+                let line = LineBuffer(capacity: 1)
+                line.append(byte: UInt8(ascii: "x"))
+                bytes.withUnsafeBufferPointer { line.appendEscaping($0) }
+                XCTAssertEqual(Array(line.bytes), [UInt8(ascii: "x")] + expected)
+            }
+        }
+    }
 }
