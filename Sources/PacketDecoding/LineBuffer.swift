@@ -71,29 +71,37 @@ public final class LineBuffer {
         reserve(text.count * 2)
         var position = used
         var index = 0
-        // Eight bytes at a time while a word holds neither byte (SWAR zero-byte test
-        // on the word XOR each pattern); mostly the whole field.
+        // Eight bytes at a time: a word holding neither byte (SWAR zero-byte test on
+        // the word XOR each pattern) is copied whole, others byte by byte.
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         while index + 8 <= text.count {
             let word = UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)
             let colons = word ^ (ones &* 0x3a), backslashes = word ^ (ones &* 0x5c)
             let hits = ((colons &- ones) & ~colons | (backslashes &- ones) & ~backslashes) & highs
-            if hits != 0 { break }
-            UnsafeMutableRawPointer(start + position).storeBytes(of: word, as: UInt64.self)
-            position += 8
+            if hits == 0 {
+                UnsafeMutableRawPointer(start + position).storeBytes(of: word, as: UInt64.self)
+                position += 8
+            } else {
+                for offset in 0..<8 { position = escape(source[index + offset], at: position) }
+            }
             index += 8
         }
         while index < text.count {
-            let byte = source[index]
-            if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: ":") {
-                start[position] = UInt8(ascii: "\\")
-                position += 1
-            }
-            start[position] = byte
-            position += 1
+            position = escape(source[index], at: position)
             index += 1
         }
         used = position
+    }
+
+    @inline(__always)
+    private func escape(_ byte: UInt8, at position: Int) -> Int {
+        var position = position
+        if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: ":") {
+            start[position] = UInt8(ascii: "\\")
+            position += 1
+        }
+        start[position] = byte
+        return position + 1
     }
 
     /// The string's UTF-8 bytes, copied as one block.
@@ -111,27 +119,46 @@ public final class LineBuffer {
         append(other.bytes)
     }
 
-    /// Decimal digits of `value`.
+    /// Decimal digits of `value`, written back to front two at a time.
     public func appendDecimal(_ value: UInt64) {
         if value < 10 {
             append(byte: UInt8(truncatingIfNeeded: value) &+ 0x30)
             return
         }
-        var digits = 2
-        var limit: UInt64 = 100
-        while digits < 20 && value >= limit {
-            digits += 1
-            limit &*= 10  // wraps only after the last comparison (20 digits)
-        }
+        let digits = Self.decimalDigitCount(value)
         reserve(digits)
         var position = used + digits
         used = position
         var rest = value
-        repeat {
-            position -= 1
-            start[position] = UInt8(truncatingIfNeeded: rest % 10) &+ 0x30
-            rest /= 10
-        } while rest != 0
+        while rest >= 100 {
+            let quotient = rest / 100
+            let pair = Int(truncatingIfNeeded: rest &- quotient &* 100)
+            position -= 2
+            start[position] = UInt8(truncatingIfNeeded: pair / 10) &+ 0x30
+            start[position + 1] = UInt8(truncatingIfNeeded: pair % 10) &+ 0x30
+            rest = quotient
+        }
+        if rest >= 10 {
+            start[position - 2] = UInt8(truncatingIfNeeded: rest / 10) &+ 0x30
+            start[position - 1] = UInt8(truncatingIfNeeded: rest % 10) &+ 0x30
+        } else {
+            start[position - 1] = UInt8(truncatingIfNeeded: rest) &+ 0x30
+        }
+    }
+
+    /// 10^0 ... 10^19.
+    static let powersOfTen: [UInt64] = {
+        var powers: [UInt64] = [1]
+        for _ in 1...19 { powers.append(powers[powers.count - 1] * 10) }
+        return powers
+    }()
+
+    /// Digits of `value` ≥ 1: log10 estimated from the bit length (1233/4096 ≈
+    /// log10 2), corrected by one comparison.
+    static func decimalDigitCount(_ value: UInt64) -> Int {
+        let bits = 64 - value.leadingZeroBitCount
+        let estimate = (bits &* 1233) >> 12
+        return value >= powersOfTen[estimate] ? estimate + 1 : estimate
     }
 
     public func appendDecimal<T: BinaryInteger>(_ value: T) {

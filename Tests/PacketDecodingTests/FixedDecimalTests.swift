@@ -97,7 +97,13 @@ final class FixedDecimalTests: XCTestCase {
 
     func testLineBufferIntegersAndAddresses() {
         let line = LineBuffer(capacity: 1)
-        for value: UInt64 in [0, 9, 10, 99, 100, 65535, 4_294_967_296, .max] {
+        var values: [UInt64] = [0, 9, 10, 11, 99, 100, 101, 999, 1000, 65535, 4_294_967_296, .max, .max - 1]
+        var power: UInt64 = 1
+        for _ in 0..<19 {
+            power *= 10
+            values += [power - 1, power, power + 1]
+        }
+        for value in values {
             line.removeAll()
             line.appendDecimal(value)
             XCTAssertEqual(line.string, String(value))
