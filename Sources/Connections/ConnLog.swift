@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import PacketDecoding
 
 /// conn.log rendering (SEMANTICS-CONN §4.2–§4.4), byte for byte.
@@ -61,11 +56,13 @@ public enum ConnLog {
 
     /// The duration column: TCP prints it only when a side is CLOSED or RESET.
     public static func durationColumn(_ summary: ConnectionSummary) -> String {
-        if summary.id.proto == .tcp {
-            let os = summary.originator.tcpState, rs = summary.responder.tcpState
-            guard os == .closed || os == .reset || rs == .closed || rs == .reset else { return "?" }
-        }
-        return fixed6(summary.duration)
+        hasDuration(summary) ? fixed6(summary.duration) : "?"
+    }
+
+    static func hasDuration(_ summary: ConnectionSummary) -> Bool {
+        guard summary.id.proto == .tcp else { return true }
+        let os = summary.originator.tcpState, rs = summary.responder.tcpState
+        return os == .closed || os == .reset || rs == .closed || rs == .reset
     }
 
     /// One conn.log line without the trailing newline.
@@ -78,41 +75,68 @@ public enum ConnLog {
     /// - Returns: `start duration orig_h resp_h service orig_p resp_p proto
     ///   orig_bytes resp_bytes state flags[ addl]`.
     public static func line(_ summary: ConnectionSummary, service: String? = nil, addl: String) -> String {
+        let line = LineBuffer()
+        appendLine(summary, service: service, addl: addl, to: line)
+        return line.string
+    }
+
+    /// `line(_:service:addl:)` appended to a log's byte buffer (no newline).
+    public static func appendLine(_ summary: ConnectionSummary, service: String? = nil, addl: String,
+                                  to line: LineBuffer) {
         let id = summary.id
-        var s = fixed6(summary.startTime)
-        s += " "
-        s += durationColumn(summary)
-        s += " \(id.originator) \(id.responder) "
-        s += service ?? portService(for: summary)
-        s += " \(id.originatorPort) \(id.responderPort) \(id.proto) "
-        s += bytesColumn(summary.originator, id.proto)
-        s += " "
-        s += bytesColumn(summary.responder, id.proto)
-        s += " "
-        s += stateCode(for: summary)
-        // local_nets is empty in this configuration, so the flag is always X.
-        s += " X"
-        if !addl.isEmpty {
-            s += " "
-            s += addl
+        let space = UInt8(ascii: " ")
+        line.appendFixed(summary.startTime)
+        line.append(byte: space)
+        if hasDuration(summary) {
+            line.appendFixed(summary.duration)
+        } else {
+            line.append(byte: UInt8(ascii: "?"))
         }
-        return s
+        line.append(byte: space)
+        line.append(id.originator)
+        line.append(byte: space)
+        line.append(id.responder)
+        line.append(byte: space)
+        if let service {
+            line.append(service)
+        } else {
+            line.append(portService(for: summary))
+        }
+        line.append(byte: space)
+        line.appendDecimal(UInt64(id.originatorPort))
+        line.append(byte: space)
+        line.appendDecimal(UInt64(id.responderPort))
+        line.append(byte: space)
+        line.append(id.proto.description)
+        line.append(byte: space)
+        appendBytesColumn(summary.originator, id.proto, to: line)
+        line.append(byte: space)
+        appendBytesColumn(summary.responder, id.proto, to: line)
+        line.append(byte: space)
+        line.append(stateCode(for: summary))
+        // local_nets is empty in this configuration, so the flag is always X.
+        line.append(byte: space)
+        line.append(byte: UInt8(ascii: "X"))
+        if !addl.isEmpty {
+            line.append(byte: space)
+            line.append(addl)
+        }
+    }
+
+    /// `bytesColumn(_:_:)` appended to a buffer.
+    public static func appendBytesColumn(_ endpoint: EndpointSummary, _ proto: TransportProtocol,
+                                         to line: LineBuffer) {
+        if endpoint.size != 0 {
+            line.appendDecimal(UInt64(bitPattern: endpoint.size))
+        } else if proto == .tcp && endpoint.tcpState == .closed {
+            line.append(byte: UInt8(ascii: "0"))
+        } else {
+            line.append(byte: UInt8(ascii: "?"))
+        }
     }
 
     /// `%.6f` exactly as C's printf renders it.
     public static func fixed6(_ value: Double) -> String {
-        var buffer = [CChar](repeating: 0, count: 64)
-        let written = withVaList([value]) { args in
-            buffer.withUnsafeMutableBufferPointer { vsnprintf($0.baseAddress, 64, "%.6f", args) }
-        }
-        if written >= 64 {
-            // Only absurd magnitudes get here; print them in full.
-            var big = [CChar](repeating: 0, count: Int(written) + 1)
-            _ = withVaList([value]) { args in
-                big.withUnsafeMutableBufferPointer { vsnprintf($0.baseAddress, Int(written) + 1, "%.6f", args) }
-            }
-            return String(decoding: big.prefix(Int(written)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        }
-        return String(decoding: buffer.prefix(Int(written)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        FixedDecimal.string(value)
     }
 }

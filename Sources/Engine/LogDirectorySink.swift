@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Connections
+import PacketDecoding
 import Policy
 
 /// Writes a replay's logs into a directory: conn, weird, notice and alarm always
@@ -38,7 +39,8 @@ public final class LogDirectorySink: EngineSink {
     public func connection(_ summary: ConnectionSummary, annotation: ConnectionAnnotation) {
         switch format {
         case .reference:
-            conn.writeLine(ConnLog.line(summary, service: annotation.service, addl: annotation.addl))
+            ConnLog.appendLine(summary, service: annotation.service, addl: annotation.addl, to: conn.pending)
+            conn.endLine()
         case .json:
             conn.writeLine(JSONLines.connection(summary, annotation: annotation))
         }

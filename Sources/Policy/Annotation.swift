@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The reference's annotation helpers on `c$addl` (conn.bro). Both de-duplicate by
 /// **substring**: a text already contained anywhere in addl is not appended again, which
 /// also hides a new text that merely happens to be a substring (SEMANTICS-RPC §7.18).
@@ -22,23 +28,25 @@ enum Annotation {
     static func containsBytes(_ haystack: String, _ needle: String) -> Bool {
         var haystack = haystack
         var needle = needle
-        return haystack.withUTF8 { hay in
-            needle.withUTF8 { pin in
-                guard !pin.isEmpty else { return true }
-                guard pin.count <= hay.count else { return false }
-                let first = pin[0]
-                var start = 0
-                let lastStart = hay.count - pin.count
-                while start <= lastStart {
-                    if hay[start] == first {
-                        var offset = 1
-                        while offset < pin.count && hay[start + offset] == pin[offset] { offset += 1 }
-                        if offset == pin.count { return true }
-                    }
-                    start += 1
-                }
-                return false
-            }
+        return haystack.withUTF8 { (hay: UnsafeBufferPointer<UInt8>) -> Bool in
+            needle.withUTF8 { (pin: UnsafeBufferPointer<UInt8>) -> Bool in find(pin, in: hay) }
         }
+    }
+
+    /// memchr to each candidate first byte, memcmp for the rest (memmem is a GNU
+    /// extension the Glibc module does not export).
+    private static func find(_ pin: UnsafeBufferPointer<UInt8>, in hay: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let pinStart = pin.baseAddress, !pin.isEmpty else { return true }
+        guard pin.count <= hay.count, let hayStart = hay.baseAddress else { return false }
+        let first = Int32(pinStart.pointee)
+        let lastStart = hay.count - pin.count
+        var offset = 0
+        while offset <= lastStart {
+            guard let hit = memchr(hayStart + offset, first, lastStart - offset + 1) else { return false }
+            let position = UnsafeRawPointer(hit) - UnsafeRawPointer(hayStart)
+            if memcmp(hayStart + position, pinStart, pin.count) == 0 { return true }
+            offset = position + 1
+        }
+        return false
     }
 }

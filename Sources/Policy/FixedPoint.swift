@@ -1,8 +1,8 @@
-import Foundation
+import PacketDecoding
 
 /// `%.Nf` formatting of network times and durations, exactly as C's printf rounds.
 public enum FixedPoint {
     public static func format(_ value: Double, decimals: Int = 6) -> String {
-        String(format: "%.\(decimals)f", value)
+        FixedDecimal.string(value, decimals: decimals)
     }
 }

@@ -1,3 +1,5 @@
+import PacketDecoding
+
 /// Output formats of the policy logs: the reference's text lines, or one JSON object per
 /// line with the same records (`--format json`).
 public enum LogFormat: String, Sendable, CaseIterable {
@@ -11,47 +13,97 @@ public enum LogFormat: String, Sendable, CaseIterable {
 }
 
 /// Reference-format lines (weird.bro, notice.bro untagged format, alarm.bro).
+/// The `append…` forms write straight into a log's byte buffer (the hot path);
+/// the `String` forms are for tests and callers that want a value.
 public enum ReferenceLogLines {
     /// weird.log: `%.6f MSG`.
     public static func weird(_ record: WeirdRecord) -> String {
-        FixedPoint.format(record.time) + " " + record.message
+        let line = LineBuffer()
+        appendWeird(record, to: line)
+        return line.string
     }
 
     /// notice.log: 16 `:`-joined fields, each with `\` doubled and `:` escaped.
     public static func notice(_ record: NoticeRecord) -> String {
-        let fields: [String] = [
-            FixedPoint.format(record.time),
-            record.note,
-            record.action.rawValue,
-            "",  // es: peer description (none: not a cluster)
-            record.source.map { "\($0)" } ?? "",
-            record.sourcePort.map { "\($0)" } ?? "",
-            record.destination.map { "\($0)" } ?? "",
-            record.destinationPort.map { "\($0)" } ?? "",
-            "", "", "", "",  // user, file, method, url
-            record.count.map { "\($0)" } ?? "",
-            record.message,
-            record.sub ?? "",
-            "@" + record.tag,
-        ]
-        return fields.map(escapeNoticeField).joined(separator: ":")
+        let line = LineBuffer()
+        appendNotice(record, to: line)
+        return line.string
     }
 
     /// alarm.log: `%.6f NOTE MSG` (unescaped).
     public static func alarm(_ record: NoticeRecord) -> String {
-        FixedPoint.format(record.time) + " " + record.note + " " + record.message
+        let line = LineBuffer()
+        appendAlarm(record, to: line)
+        return line.string
     }
 
-    /// `string_escape(val, ":")`: backslash first, then the colon.
+    public static func appendWeird(_ record: WeirdRecord, to line: LineBuffer) {
+        line.appendFixed(record.time)
+        line.append(byte: UInt8(ascii: " "))
+        line.append(record.message)
+    }
+
+    public static func appendAlarm(_ record: NoticeRecord, to line: LineBuffer) {
+        line.appendFixed(record.time)
+        line.append(byte: UInt8(ascii: " "))
+        line.append(record.note)
+        line.append(byte: UInt8(ascii: " "))
+        line.append(record.message)
+    }
+
+    /// Fields: t, note, action, es (peer: none), src, sp, dst, dp, user, file, method,
+    /// url, num, msg, sub, tag. Numbers, addresses and ports never contain `\` or `:`.
+    public static func appendNotice(_ record: NoticeRecord, to line: LineBuffer) {
+        let colon = UInt8(ascii: ":")
+        line.appendFixed(record.time)
+        line.append(byte: colon)
+        appendEscaped(record.note, to: line)
+        line.append(byte: colon)
+        appendEscaped(record.action.rawValue, to: line)
+        line.append(byte: colon)
+        line.append(byte: colon)  // es
+        if let source = record.source { line.append(source) }
+        line.append(byte: colon)
+        if let port = record.sourcePort { appendPort(port, to: line) }
+        line.append(byte: colon)
+        if let destination = record.destination { line.append(destination) }
+        line.append(byte: colon)
+        if let port = record.destinationPort { appendPort(port, to: line) }
+        line.append(byte: colon)
+        // user, file, method, url: always empty.
+        line.append(byte: colon)
+        line.append(byte: colon)
+        line.append(byte: colon)
+        line.append(byte: colon)
+        if let count = record.count { line.appendDecimal(count) }
+        line.append(byte: colon)
+        appendEscaped(record.message, to: line)
+        line.append(byte: colon)
+        if let sub = record.sub { appendEscaped(sub, to: line) }
+        line.append(byte: colon)
+        line.append(byte: UInt8(ascii: "@"))
+        appendEscaped(record.tag, to: line)
+    }
+
+    /// `N/proto`, as `PortValue.description`.
+    static func appendPort(_ port: PortValue, to line: LineBuffer) {
+        line.appendDecimal(UInt64(port.number))
+        line.append(byte: UInt8(ascii: "/"))
+        line.append(port.proto.description)
+    }
+
+    /// `string_escape(val, ":")`: backslash first, then the colon. Both are ASCII, so
+    /// escaping UTF-8 bytes equals escaping scalars.
+    static func appendEscaped(_ field: String, to line: LineBuffer) {
+        var field = field
+        field.withUTF8 { line.appendEscaping($0) }
+    }
+
+    /// `string_escape(val, ":")` of one field.
     static func escapeNoticeField(_ field: String) -> String {
-        guard field.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: ":") }) else { return field }
-        var out = ""
-        out.reserveCapacity(field.utf8.count + 8)
-        for scalar in field.unicodeScalars {
-            if scalar == "\\" || scalar == ":" { out.unicodeScalars.append("\\") }
-            out.unicodeScalars.append(scalar)
-        }
-        return out
+        let line = LineBuffer()
+        appendEscaped(field, to: line)
+        return line.string
     }
 }
 
@@ -59,7 +111,7 @@ public enum ReferenceLogLines {
 public enum JSONLogLines {
     public static func weird(_ record: WeirdRecord) -> String {
         var object = JSONObject()
-        object.number("ts", FixedPoint.format(record.time))
+        object.number("ts", FixedDecimal.string(record.time))
         object.string("name", record.name)
         object.string("id", record.id)
         object.string("addl", record.addl)
@@ -70,7 +122,7 @@ public enum JSONLogLines {
 
     public static func notice(_ record: NoticeRecord) -> String {
         var object = JSONObject()
-        object.number("ts", FixedPoint.format(record.time))
+        object.number("ts", FixedDecimal.string(record.time))
         object.string("note", record.note)
         object.string("action", record.action.rawValue)
         object.optionalString("src", record.source.map { "\($0)" })
@@ -86,7 +138,7 @@ public enum JSONLogLines {
 
     public static func alarm(_ record: NoticeRecord) -> String {
         var object = JSONObject()
-        object.number("ts", FixedPoint.format(record.time))
+        object.number("ts", FixedDecimal.string(record.time))
         object.string("note", record.note)
         object.string("msg", record.message)
         return object.finish()

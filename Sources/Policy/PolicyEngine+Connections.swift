@@ -50,15 +50,25 @@ extension PolicyEngine {
     /// The service column: hash-first service, else `RPC_server_map`, else port names.
     func service(for record: ConnectionRecord, _ connection: PolicyConnection) -> String {
         let id = connection.id
-        if let first = ScriptTableOrder.firstService(record.services) { return first }
+        if let first = firstService(record.services) { return first }
         let responderPort = PortValue(id.responderPort, id.proto)
         if let mapped = rpcServerMap[ServerPort(server: id.responder, port: responderPort)] { return mapped }
-        let names = configuration.portNames
-        if connection.originatorState == 0, names[responderPort] == nil,
-           let originatorName = names[PortValue(id.originatorPort, id.proto)] {
+        let responderName = portName(responderPort)
+        if connection.originatorState == 0, responderName == nil,
+           let originatorName = portName(PortValue(id.originatorPort, id.proto)) {
             return originatorName
         }
-        return names[responderPort] ?? "other"
+        return responderName ?? "other"
+    }
+
+    /// Cached `ScriptTableOrder.firstService`: connections repeat the same few
+    /// procedure-name sequences, and the hash-order model is costly to rebuild.
+    func firstService(_ services: [String]) -> String? {
+        guard services.count > 1 else { return services.first }
+        if let first = firstServices[services] { return first }
+        let first = ScriptTableOrder.firstService(services)
+        if let first, firstServices.count < 4096 { firstServices[services] = first }
+        return first
     }
 
     /// conn.bro `full_id_string` (text of a SensitiveConnection notice).

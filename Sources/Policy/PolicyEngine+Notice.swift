@@ -38,8 +38,7 @@ extension PolicyEngine {
 
     /// Applies the notice policy (the tag is drawn before it, as in the reference, so an
     /// ignored notice still consumes a number).
-    func emitNotice(_ record: NoticeRecord) {
-        var record = record
+    func emitNotice(_ record: consuming NoticeRecord) {
         record.action = configuration.noticeActions[record.note] ?? configuration.defaultNoticeAction
         guard record.action != .ignore else { return }
         output.notices.append(record)

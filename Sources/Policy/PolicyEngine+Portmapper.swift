@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import PacketDecoding
 
 // portmapper.bro (SEMANTICS-RPC §3).
@@ -10,14 +15,23 @@ extension PolicyEngine {
 
         case .requestSet(let m, let success), .requestUnset(let m, let success):
             let procedure: PortmapperProcedure = if case .requestSet = event { .set } else { .unset }
-            let text = "\(programName(m.program)) \(m.port.number) (\(success ? "ok" : "failed"))"
+            scratch.removeAll()
+            scratch.append(programName(m.program))
+            scratch.append(byte: UInt8(ascii: " "))
+            scratch.appendDecimal(UInt64(m.port.number))
+            scratch.append(success ? " (ok)" : " (failed)")
+            let text = scratch.string
             pmRequest(connection, procedure, text: text, logIt: true)
 
         case .requestGetport(let request, let port):
             let program = programName(request.program)
             let logIt = getportIsSensitive(id, program: program)
             updateServerMap(server: id.responder, port: port, program: program)
-            pmRequest(connection, .getport, text: "\(program) -> \(port)", logIt: logIt)
+            scratch.removeAll()
+            scratch.append(program)
+            scratch.append(" -> ")
+            appendPort(port, to: scratch)
+            pmRequest(connection, .getport, text: scratch.string, logIt: logIt)
 
         case .requestDump(let mappings):
             let logIt = !configuration.rpcDumpOkay.contains(AddressPair(id.originator, id.responder))
@@ -28,7 +42,15 @@ extension PolicyEngine {
         case .requestCallit(let call, let port):
             let program = programName(call.program)
             let logIt = !suppressPMLog.contains(AddressName(id.originator, program))
-            let text = "\(program)/\(call.procedure) (\(call.argSize) bytes) -> \(port)"
+            scratch.removeAll()
+            scratch.append(program)
+            scratch.append(byte: UInt8(ascii: "/"))
+            scratch.appendDecimal(call.procedure)
+            scratch.append(" (")
+            scratch.appendDecimal(call.argSize)
+            scratch.append(" bytes) -> ")
+            appendPort(port, to: scratch)
+            let text = scratch.string
             pmRequest(connection, .callit, text: text, logIt: logIt)
             if program == "walld" { suppressPMLog.insert(AddressName(id.originator, program)) }
 
@@ -79,7 +101,7 @@ extension PolicyEngine {
     func pmRequest(_ connection: PolicyConnection, _ procedure: PortmapperProcedure, text: String, logIt: Bool) {
         let name = procedure.scriptName
         var logIt = logIt
-        if configuration.rpcDoNotComplain.contains(ProcedureOutcome(name, answered: true)) { logIt = false }
+        if quietWhenAnswered[Int(procedure.rawValue)] { logIt = false }
         let isUDP = connection.id.proto != .tcp
         if isUDP {
             scanCheck(connection, established: true, reverse: false)
@@ -95,7 +117,7 @@ extension PolicyEngine {
             }
             record.addService(name)
             checkHot(&record, connection, stage: .finished)
-            pmActivity(&record, connection, logIt: logIt || record.hot > 0, procedure: name)
+            pmActivity(&record, connection, logIt: logIt || record.hot > 0, procedure: procedure)
         }
     }
 
@@ -118,41 +140,97 @@ extension PolicyEngine {
     }
 
     /// `pm_activity`: one SensitivePortmapperAccess per (client, server, proc) per run.
-    func pmActivity(_ record: inout ConnectionRecord, _ connection: PolicyConnection, logIt: Bool, procedure: String) {
+    func pmActivity(_ record: inout ConnectionRecord, _ connection: PolicyConnection, logIt: Bool,
+                    procedure: PortmapperProcedure) {
         let id = connection.id
         let key = PMLogKey(client: id.originator, server: id.responder, procedure: procedure)
-        guard logIt, !didPMLog.contains(key),
-              !suppressPMLog.contains(AddressName(id.originator, procedure)) else { return }
-        notice(note: "SensitivePortmapperAccess",
-               message: "rpc: \(idString(id)) \(procedure): \(record.addl)",
-               connection: connection, record: &record)
-        didPMLog.insert(key)
+        let name = procedure.scriptName
+        // The key is remembered before the notice is raised; nothing in between reads it.
+        guard logIt, suppressPMLog.isEmpty || !suppressPMLog.contains(AddressName(id.originator, name)),
+              didPMLog.insert(key).inserted else { return }
+        scratch.removeAll()
+        scratch.append("rpc: ")
+        appendID(id, to: scratch)
+        scratch.append(byte: UInt8(ascii: " "))
+        scratch.append(name)
+        scratch.append(": ")
+        scratch.append(record.addl)
+        notice(note: "SensitivePortmapperAccess", message: scratch.string, connection: connection, record: &record)
     }
 
     /// `update_RPC_server_map`: names joined by `/`, skipped when already a substring.
     func updateServerMap(server: IPv4Address, port: PortValue, program: String) {
         let key = ServerPort(server: server, port: port)
-        if let current = rpcServerMap[key] {
-            if !Annotation.containsBytes(current, program) { rpcServerMap[key] = current + "/" + program }
+        // One hash for a known key: the index serves both the read and the update.
+        if let index = rpcServerMap.index(forKey: key) {
+            let current = rpcServerMap.values[index]
+            if !Annotation.containsBytes(current, program) { rpcServerMap.values[index] = current + "/" + program }
         } else {
             rpcServerMap[key] = program
         }
+    }
+
+    /// `PortValue.description` (`N/proto`) as bytes.
+    func appendPort(_ port: PortValue, to text: LineBuffer) {
+        text.appendDecimal(UInt64(port.number))
+        text.append(byte: UInt8(ascii: "/"))
+        text.append(port.proto.description)
+    }
+
+    /// Byte-wise order of the UTF-8 forms (the reference sorts raw strings).
+    static func utf8Precedes(_ left: String, _ right: String) -> Bool {
+        var left = left, right = right
+        return left.withUTF8 { a in
+            right.withUTF8 { b in
+                let common = min(a.count, b.count)
+                if common > 0, let x = a.baseAddress, let y = b.baseAddress {
+                    let order = memcmp(x, y, common)
+                    if order != 0 { return order < 0 }
+                }
+                return a.count < b.count
+            }
+        }
+    }
+
+    /// Cached `ScriptTableOrder.dumpVisitOrder` (replies repeat the same few sizes; a
+    /// reply holds at most a few thousand entries, which bounds the cache).
+    func dumpVisitOrder(count: Int) -> [Int] {
+        if count < 2 { return Array(0..<count) }
+        if let order = dumpVisitOrders[count] { return order }
+        let order = ScriptTableOrder.dumpVisitOrder(count: count)
+        if dumpVisitOrders.count < 4096 { dumpVisitOrders[count] = order }
+        return order
     }
 
     /// `pm_mapping_to_text`: distinct (program number, port) pairs in table visit order
     /// update the server map; the text is the byte-sorted list joined by `, `.
     func mappingText(server: IPv4Address, _ mappings: [PortmapMapping]) -> String {
         struct Seen: Hashable { var program: UInt32; var port: PortValue }
+        // Replies are short: a linear scan beats hashing until they are not.
+        var seenList: [Seen] = []
         var seen: Set<Seen> = []
+        let useList = mappings.count <= 32
+        if useList { seenList.reserveCapacity(mappings.count) }
         var texts: [String] = []
-        for position in ScriptTableOrder.dumpVisitOrder(count: mappings.count) {
+        texts.reserveCapacity(mappings.count)
+        for position in dumpVisitOrder(count: mappings.count) {
             let mapping = mappings[position]
-            guard seen.insert(Seen(program: mapping.program, port: mapping.port)).inserted else { continue }
+            let key = Seen(program: mapping.program, port: mapping.port)
+            if useList {
+                guard !seenList.contains(key) else { continue }
+                seenList.append(key)
+            } else {
+                guard seen.insert(key).inserted else { continue }
+            }
             let name = programName(mapping.program)
-            texts.append("\(name) -> \(mapping.port)")
+            scratch.removeAll()
+            scratch.append(name)
+            scratch.append(" -> ")
+            appendPort(mapping.port, to: scratch)
+            texts.append(scratch.string)
             updateServerMap(server: server, port: mapping.port, program: name)
         }
-        texts.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        texts.sort(by: Self.utf8Precedes)
         return texts.joined(separator: ", ")
     }
 }

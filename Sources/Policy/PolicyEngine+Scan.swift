@@ -191,31 +191,50 @@ extension PolicyEngine {
         scan.ignoredScanners.insert(address)
     }
 
-    /// Read-expiry of the per-scanner tables; expiring peer/port sets report summaries.
+    /// Read-expiry of the per-scanner tables; expiring peer/port sets report summaries
+    /// in ascending address order.
     func sweepScanTables() {
         let now = networkTime
         let expiry = configuration.scan.tableReadExpiry
-        func expired(_ access: Double) -> Bool { access + expiry < now }
-        for address in scan.distinctPeers.keys.sorted(by: { $0.value < $1.value })
-        where expired(scan.distinctPeers[address]!.access) {
-            summarizePeers(address)
-            scan.distinctPeers[address] = nil
+        var bounds = expiryBounds
+        defer { expiryBounds = bounds }
+        if bounds.distinctPeers < now {
+            let (expired, next) = expiredKeys(scan.distinctPeers, now: now, lifetime: expiry) { $0.access + expiry }
+            bounds.distinctPeers = next
+            for address in expired.sorted(by: { $0.value < $1.value }) {
+                summarizePeers(address)
+                scan.distinctPeers[address] = nil
+            }
         }
-        for address in scan.distinctPorts.keys.sorted(by: { $0.value < $1.value })
-        where expired(scan.distinctPorts[address]!.access) {
-            summarizePorts(address)
-            scan.distinctPorts[address] = nil
+        if bounds.distinctPorts < now {
+            let (expired, next) = expiredKeys(scan.distinctPorts, now: now, lifetime: expiry) { $0.access + expiry }
+            bounds.distinctPorts = next
+            for address in expired.sorted(by: { $0.value < $1.value }) {
+                summarizePorts(address)
+                scan.distinctPorts[address] = nil
+            }
         }
-        for address in scan.distinctLowPorts.keys.sorted(by: { $0.value < $1.value })
-        where expired(scan.distinctLowPorts[address]!.access) {
-            summarizeLowPorts(address)
-            scan.distinctLowPorts[address] = nil
+        if bounds.distinctLowPorts < now {
+            let (expired, next) = expiredKeys(scan.distinctLowPorts, now: now, lifetime: expiry) { $0.access + expiry }
+            bounds.distinctLowPorts = next
+            for address in expired.sorted(by: { $0.value < $1.value }) {
+                summarizeLowPorts(address)
+                scan.distinctLowPorts[address] = nil
+            }
         }
-        scan.preDistinctPeers = scan.preDistinctPeers.filter { !expired($0.value.access) }
-        scan.backscatterPeers = scan.backscatterPeers.filter { !expired($0.value.access) }
-        for (address, access) in scan.possibleScanSources where expired(access) {
-            scan.possibleScanSources[address] = nil
-            scan.scanTriples[address] = nil
+        expireEntries(&scan.preDistinctPeers, now: now, lifetime: expiry, bound: &bounds.preDistinctPeers) {
+            $0.access + expiry
+        }
+        expireEntries(&scan.backscatterPeers, now: now, lifetime: expiry, bound: &bounds.backscatterPeers) {
+            $0.access + expiry
+        }
+        if bounds.possibleScanSources < now {
+            let (expired, next) = expiredKeys(scan.possibleScanSources, now: now, lifetime: expiry) { $0 + expiry }
+            bounds.possibleScanSources = next
+            for address in expired {
+                scan.possibleScanSources[address] = nil
+                scan.scanTriples[address] = nil
+            }
         }
     }
 

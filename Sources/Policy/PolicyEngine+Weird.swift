@@ -7,7 +7,11 @@ extension PolicyEngine {
         case .net:
             reportWeird(name: event.name, id: "", addl: "", action: .unspecified, noLog: false, connection: nil)
         case .flow(let source, let destination):
-            reportWeirdOriginator(name: event.name, id: "\(source) -> \(destination)", originator: source)
+            scratch.removeAll()
+            scratch.append(source)
+            scratch.append(" -> ")
+            scratch.append(destination)
+            reportWeirdOriginator(name: event.name, id: scratch.string, originator: source)
         case .connection(let connection):
             reportWeirdConnection(name: event.name, addl: event.addl, connection: connection)
         }
@@ -78,22 +82,28 @@ extension PolicyEngine {
         if action == .ignore { return }
         if let entry = weirdIgnore[id], entry.names.contains(name) { return }
         var action = action
-        var message: String
         var unknown = false
         if action == .unspecified {
             if let tableAction = configuration.weirdAction[name] {
                 action = tableAction
                 if action == .ignore { return }
-                message = "\(id): \(name)"
             } else {
                 action = .noticeAlways
                 unknown = true
-                message = "** \(id): \(name)"
             }
-        } else {
-            message = "\(id): \(name)"
         }
-        if !addl.isEmpty { message += " (\(addl))" }
+        // `[** ]ID: NAME[ (ADDL)]`
+        scratch.removeAll()
+        if unknown { scratch.append("** ") }
+        scratch.append(id)
+        scratch.append(": ")
+        scratch.append(name)
+        if !addl.isEmpty {
+            scratch.append(" (")
+            scratch.append(addl)
+            scratch.append(byte: UInt8(ascii: ")"))
+        }
+        let message = scratch.string
 
         if action.isNoticeAction && !noLog {
             if let connection {

@@ -8,6 +8,10 @@ import PacketDecoding
 /// handler can raise an event that must run *after* everything already queued for the
 /// same packet (`pm_bad_port` → `conn_weird_addl`, SEMANTICS-RPC §2.3). Callers enqueue a
 /// packet's inputs and then `drain()`, or use `process(_:)` for both.
+///
+/// Confined to one thread and never re-entered across handlers that touch the same
+/// table, so its state skips the dynamic exclusivity checks (a measurable share of
+/// every table access otherwise).
 public final class PolicyEngine {
     public let configuration: PolicyConfiguration
     /// Whether `pm_bad_port` raises `conn_weird_addl("bad_pm_port")` here (the script's
@@ -15,39 +19,50 @@ public final class PolicyEngine {
     public let derivesBadPortWeird: Bool
 
     /// Network time: the maximum input time seen.
-    public private(set) var networkTime: Double = 0
-    var queue: [PolicyInput] = []
-    var queueHead = 0
-    var output = PolicyOutput()
+    @exclusivity(unchecked) public private(set) var networkTime: Double = 0
+    @exclusivity(unchecked) var queue: [PolicyInput] = []
+    @exclusivity(unchecked) var queueHead = 0
+    @exclusivity(unchecked) var output = PolicyOutput()
 
     // Per-connection script state (`c$addl`, `c$service`, `c$hot`).
-    var connections: [ConnectionID: ConnectionRecord] = [:]
+    @exclusivity(unchecked) var connections: [ConnectionID: ConnectionRecord] = [:]
 
     // portmapper.bro
-    var didPMLog: Set<PMLogKey> = []
-    var suppressPMLog: Set<AddressName> = []
-    var rpcServerMap: [ServerPort: String] = [:]
+    @exclusivity(unchecked) var didPMLog: Set<PMLogKey> = []
+    @exclusivity(unchecked) var suppressPMLog: Set<AddressName> = []
+    @exclusivity(unchecked) var rpcServerMap: [ServerPort: String] = [:]
     let anyRPCOkay: Set<AddressName>
+    let namedPorts: NamedPortBits
+    /// `rpc_do_not_complain[[proc, T]]` by `PortmapperProcedure.rawValue`.
+    let quietWhenAnswered: [Bool]
 
     // weird.bro
-    var weirdIgnore: [String: WeirdIgnoreEntry] = [:]
-    var didNoticeConnection: [ConnectionNameKey: Double] = [:]
-    var didNoticeOriginator: [AddressName: Double] = [:]
-    var didWeirdLog: [String: Double] = [:]
-    var didInconsistencyMessage: Set<ConnectionID> = []
+    @exclusivity(unchecked) var weirdIgnore: [String: WeirdIgnoreEntry] = [:]
+    @exclusivity(unchecked) var didNoticeConnection: [ConnectionNameKey: Double] = [:]
+    @exclusivity(unchecked) var didNoticeOriginator: [AddressName: Double] = [:]
+    @exclusivity(unchecked) var didWeirdLog: [String: Double] = [:]
+    @exclusivity(unchecked) var didInconsistencyMessage: Set<ConnectionID> = []
 
     // notice.bro
-    var noticeCounter: UInt64 = 0
-    var noticeTags: [ConnectionID: String] = [:]
-    var tagDeletions: [(time: Double, id: ConnectionID)] = []
-    var tagDeletionHead = 0
+    @exclusivity(unchecked) var noticeCounter: UInt64 = 0
+    @exclusivity(unchecked) var noticeTags: [ConnectionID: String] = [:]
+    @exclusivity(unchecked) var tagDeletions: [(time: Double, id: ConnectionID)] = []
+    @exclusivity(unchecked) var tagDeletionHead = 0
 
     // scan.bro
-    var scan = ScanState()
+    @exclusivity(unchecked) var scan = ScanState()
 
     /// Expiring tables are swept at the first clock advance and then every
     /// `table_expire_interval` (the reference's table timers start at time ~0).
-    var nextSweep: Double = 0.01
+    @exclusivity(unchecked) var nextSweep: Double = 0.01
+    /// `ScriptTableOrder.dumpVisitOrder` by entry count: it depends on the count only.
+    @exclusivity(unchecked) var dumpVisitOrders: [Int: [Int]] = [:]
+    /// conn.log service picks by service list (see `firstService`).
+    @exclusivity(unchecked) var firstServices: [[String]: String] = [:]
+    /// Reused bytes for building message texts (leaf helpers only, never nested).
+    let scratch = LineBuffer(capacity: 512)
+    /// Lets sweeps skip tables in which nothing can have expired yet.
+    @exclusivity(unchecked) var expiryBounds = ExpiryBounds()
 
     public init(configuration: PolicyConfiguration = PolicyConfiguration(), derivesBadPortWeird: Bool = true) {
         self.configuration = configuration
@@ -57,6 +72,13 @@ public final class PolicyEngine {
             for service in configuration.nfsServices { okay.insert(AddressName(server, service)) }
         }
         anyRPCOkay = okay
+        namedPorts = NamedPortBits(configuration.portNames)
+        var quiet = [Bool](repeating: false, count: PortmapperProcedure.allCases.count)
+        for procedure in PortmapperProcedure.allCases {
+            quiet[Int(procedure.rawValue)] = configuration.rpcDoNotComplain.contains(
+                ProcedureOutcome(procedure.scriptName, answered: true))
+        }
+        quietWhenAnswered = quiet
     }
 
     // MARK: feeding
@@ -132,11 +154,17 @@ public final class PolicyEngine {
     func sweepExpiringTables() {
         let now = networkTime
         let ignoreExpiry = configuration.weirdIgnoreExpiry
-        weirdIgnore = weirdIgnore.filter { !($0.value.created + ignoreExpiry < now) }
+        expireEntries(&weirdIgnore, now: now, lifetime: ignoreExpiry, bound: &expiryBounds.weirdIgnore) {
+            $0.created + ignoreExpiry
+        }
         let memory = configuration.weirdNoticeMemoryExpiry
-        didNoticeConnection = didNoticeConnection.filter { !($0.value + memory < now) }
-        didNoticeOriginator = didNoticeOriginator.filter { !($0.value + memory < now) }
-        didWeirdLog = didWeirdLog.filter { !($0.value + memory < now) }
+        expireEntries(&didNoticeConnection, now: now, lifetime: memory, bound: &expiryBounds.didNoticeConnection) {
+            $0 + memory
+        }
+        expireEntries(&didNoticeOriginator, now: now, lifetime: memory, bound: &expiryBounds.didNoticeOriginator) {
+            $0 + memory
+        }
+        expireEntries(&didWeirdLog, now: now, lifetime: memory, bound: &expiryBounds.didWeirdLog) { $0 + memory }
         sweepScanTables()
     }
 
@@ -172,12 +200,23 @@ struct ConnectionRecord {
 struct PMLogKey: Hashable {
     var client: IPv4Address
     var server: IPv4Address
-    var procedure: String
+    var procedure: PortmapperProcedure
+
+    /// One word per key instead of three hashed fields.
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(UInt64(client.value) << 32 | UInt64(server.value))
+        hasher.combine(procedure.rawValue)
+    }
 }
 
 struct ServerPort: Hashable {
     var server: IPv4Address
     var port: PortValue
+
+    /// One word per key instead of three hashed fields.
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(UInt64(server.value) << 32 | UInt64(port.number) << 8 | UInt64(port.proto.rawValue))
+    }
 }
 
 struct WeirdIgnoreEntry {

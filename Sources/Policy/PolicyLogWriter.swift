@@ -3,11 +3,17 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import PacketDecoding
 
-/// A buffered append-only text file (one line per record).
+/// A buffered append-only text file (one line per record). Lines are built in
+/// `pending` and reach the file with one `fwrite` per ~64 KiB.
 public final class LogFileWriter {
     private var file: UnsafeMutablePointer<FILE>?
     public let path: String
+    /// Bytes not yet written; append a line's text, then call `endLine()`.
+    public let pending = LineBuffer(capacity: LogFileWriter.flushThreshold + 4096)
+
+    static let flushThreshold = 1 << 16
 
     /// Creates (truncates) the file.
     public init(path: String) throws(LogWriterError) {
@@ -17,15 +23,27 @@ public final class LogFileWriter {
     }
 
     public func writeLine(_ line: String) {
-        guard let file else { return }
-        var line = line
-        line.withUTF8 { bytes in
-            _ = fwrite(bytes.baseAddress, 1, bytes.count, file)
+        pending.append(line)
+        endLine()
+    }
+
+    /// Terminates the line under construction in `pending`.
+    @inline(__always)
+    public func endLine() {
+        pending.append(byte: 0x0a)
+        if pending.count >= Self.flushThreshold { flush() }
+    }
+
+    public func flush() {
+        guard !pending.isEmpty else { return }
+        if let file {
+            _ = fwrite(pending.bytes.baseAddress, 1, pending.count, file)
         }
-        fputc(0x0a, file)
+        pending.removeAll()
     }
 
     public func close() {
+        flush()
         if let file { fclose(file) }
         file = nil
     }
@@ -61,13 +79,24 @@ public final class PolicyLogWriter {
 
     /// Writes every weird and notice record of `output` (connection annotations are ignored).
     public func write(_ output: PolicyOutput) {
+        guard format == .reference else {
+            for record in output.weirds { weird.writeLine(JSONLogLines.weird(record)) }
+            for record in output.notices {
+                notice.writeLine(JSONLogLines.notice(record))
+                if record.writesAlarm { alarm.writeLine(JSONLogLines.alarm(record)) }
+            }
+            return
+        }
         for record in output.weirds {
-            weird.writeLine(format == .reference ? ReferenceLogLines.weird(record) : JSONLogLines.weird(record))
+            ReferenceLogLines.appendWeird(record, to: weird.pending)
+            weird.endLine()
         }
         for record in output.notices {
-            notice.writeLine(format == .reference ? ReferenceLogLines.notice(record) : JSONLogLines.notice(record))
+            ReferenceLogLines.appendNotice(record, to: notice.pending)
+            notice.endLine()
             if record.writesAlarm {
-                alarm.writeLine(format == .reference ? ReferenceLogLines.alarm(record) : JSONLogLines.alarm(record))
+                ReferenceLogLines.appendAlarm(record, to: alarm.pending)
+                alarm.endLine()
             }
         }
     }

@@ -31,16 +31,66 @@ public enum PortNames {
     ]
 }
 
+/// Which ports have a `port_names` entry, one bit per (protocol, number): most
+/// ports a run sees have none, and a bit test spares hashing them.
+struct NamedPortBits {
+    private var words = [UInt64](repeating: 0, count: 3 * 1024)
+
+    init(_ names: [PortValue: String]) {
+        for port in names.keys {
+            let bit = Self.bit(port)
+            words[bit >> 6] |= 1 << UInt64(bit & 63)
+        }
+    }
+
+    private static func bit(_ port: PortValue) -> Int {
+        let protoIndex: Int
+        switch port.proto {
+        case .tcp: protoIndex = 0
+        case .udp: protoIndex = 1
+        case .icmp: protoIndex = 2
+        }
+        return protoIndex << 16 | Int(port.number)
+    }
+
+    func contains(_ port: PortValue) -> Bool {
+        let bit = Self.bit(port)
+        return words[bit >> 6] & (1 << UInt64(bit & 63)) != 0
+    }
+}
+
 extension PolicyEngine {
+    /// `port_names[port]`.
+    func portName(_ port: PortValue) -> String? {
+        namedPorts.contains(port) ? configuration.portNames[port] : nil
+    }
+
     /// `endpoint_id`: `<addr>/<port name or number>`.
     func endpointString(_ address: IPv4Address, _ port: PortValue) -> String {
-        if let name = configuration.portNames[port] { return "\(address)/\(name)" }
+        if let name = portName(port) { return "\(address)/\(name)" }
         return "\(address)/\(port.number)"
     }
 
     /// `id_string` / `weird_id_string` (identical in the reference): `O/o > R/r`.
     func idString(_ id: ConnectionID) -> String {
-        endpointString(id.originator, PortValue(id.originatorPort, id.proto))
-            + " > " + endpointString(id.responder, PortValue(id.responderPort, id.proto))
+        scratch.removeAll()
+        appendID(id, to: scratch)
+        return scratch.string
+    }
+
+    func appendID(_ id: ConnectionID, to text: LineBuffer) {
+        appendEndpoint(id.originator, PortValue(id.originatorPort, id.proto), to: text)
+        text.append(" > ")
+        appendEndpoint(id.responder, PortValue(id.responderPort, id.proto), to: text)
+    }
+
+    func appendEndpoint(_ address: IPv4Address, _ port: PortValue, to text: LineBuffer) {
+        text.append(address)
+        text.append(byte: UInt8(ascii: "/"))
+        if let name = portName(port) {
+            text.append(name)
+        } else {
+            text.appendDecimal(UInt64(port.number))
+        }
     }
 }

@@ -12,16 +12,7 @@ import PacketDecoding
 public enum EventText {
     /// `%.6f` of a seconds value, exactly as C's printf rounds it.
     public static func seconds(_ value: Double) -> String {
-        var buffer = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
-        return withUnsafeMutableBytes(of: &buffer) { raw -> String in
-            let chars = raw.baseAddress!.assumingMemoryBound(to: CChar.self)
-            let written = withVaList([value]) { vsnprintf(chars, raw.count, "%.6f", $0) }
-            guard written > 0, Int(written) < raw.count else {
-                // Only absurd magnitudes (> 56 digits) get here; fall back to Swift's rendering.
-                return String(value)
-            }
-            return String(decoding: UnsafeRawBufferPointer(start: raw.baseAddress, count: Int(written)), as: UTF8.self)
-        }
+        FixedDecimal.string(value)
     }
 
     /// One line: time, event name, connection, then the arguments if any.
