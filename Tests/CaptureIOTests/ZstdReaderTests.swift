@@ -115,6 +115,25 @@ final class ZstdReaderTests: XCTestCase {
         }
     }
 
+    /// When each window gets decoded, and by which thread, depends on timing; the
+    /// result must not. Many small frames, several thread counts and ring sizes,
+    /// repeated so that the threads interleave differently from run to run.
+    func testAnyInterleavingOfDecodingThreadsGivesTheSerialRead() {
+        let plain = samplePcap(count: 3000)
+        let zst = ZstdBytes.compressFrames(plain, chunkSize: 6_000)
+        let serial = readAll(zst, options: options(window: 4096, count: 4, threads: 1))
+        XCTAssertNil(serial.error)
+        XCTAssertGreaterThan(serial.statistics.zstdFrames, 30)
+        for round in 0 ..< 12 {
+            for (threads, count) in [(2, 3), (2, 16), (3, 4), (4, 8)] {
+                let out = readAll(zst, options: options(window: 4096, count: count, threads: threads))
+                XCTAssertNil(out.error, "round \(round) threads \(threads) windows \(count)")
+                assertSamePackets(out.packets, serial.packets, "round \(round) threads \(threads) windows \(count)")
+                XCTAssertEqual(out.statistics, serial.statistics, "round \(round) threads \(threads) windows \(count)")
+            }
+        }
+    }
+
     func testMultiFramePcapngInParallel() {
         let plain = samplePcapng(count: 2000)
         let zst = ZstdBytes.compressFrames(plain, chunkSize: 7_001)
