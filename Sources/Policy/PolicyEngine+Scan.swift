@@ -198,30 +198,12 @@ extension PolicyEngine {
         let expiry = configuration.scan.tableReadExpiry
         var bounds = expiryBounds
         defer { expiryBounds = bounds }
-        if bounds.distinctPeers < now {
-            let (expired, next) = expiredKeys(scan.distinctPeers, now: now, lifetime: expiry) { $0.access + expiry }
-            bounds.distinctPeers = next
-            for address in expired.sorted(by: { $0.value < $1.value }) {
-                summarizePeers(address)
-                scan.distinctPeers[address] = nil
-            }
-        }
-        if bounds.distinctPorts < now {
-            let (expired, next) = expiredKeys(scan.distinctPorts, now: now, lifetime: expiry) { $0.access + expiry }
-            bounds.distinctPorts = next
-            for address in expired.sorted(by: { $0.value < $1.value }) {
-                summarizePorts(address)
-                scan.distinctPorts[address] = nil
-            }
-        }
-        if bounds.distinctLowPorts < now {
-            let (expired, next) = expiredKeys(scan.distinctLowPorts, now: now, lifetime: expiry) { $0.access + expiry }
-            bounds.distinctLowPorts = next
-            for address in expired.sorted(by: { $0.value < $1.value }) {
-                summarizeLowPorts(address)
-                scan.distinctLowPorts[address] = nil
-            }
-        }
+        sweepSummarized(\.distinctPeers, bound: &bounds.distinctPeers, now: now, expiry: expiry,
+                        access: \.access, summarize: summarizePeers)
+        sweepSummarized(\.distinctPorts, bound: &bounds.distinctPorts, now: now, expiry: expiry,
+                        access: \.access, summarize: summarizePorts)
+        sweepSummarized(\.distinctLowPorts, bound: &bounds.distinctLowPorts, now: now, expiry: expiry,
+                        access: \.access, summarize: summarizeLowPorts)
         expireEntries(&scan.preDistinctPeers, now: now, lifetime: expiry, bound: &bounds.preDistinctPeers) {
             $0.access + expiry
         }
@@ -235,6 +217,23 @@ extension PolicyEngine {
                 scan.possibleScanSources[address] = nil
                 scan.scanTriples[address] = nil
             }
+        }
+    }
+
+    /// A scan table whose expired scanners get their summary (before removal), in
+    /// ascending address order; skipped while `bound` proves nothing has expired.
+    private func sweepSummarized<Entry>(
+        _ table: WritableKeyPath<ScanState, [IPv4Address: Entry]>, bound: inout Double, now: Double,
+        expiry: Double, access: KeyPath<Entry, Double>, summarize: (IPv4Address) -> Void
+    ) {
+        guard bound < now else { return }
+        let (expired, next) = expiredKeys(scan[keyPath: table], now: now, lifetime: expiry) {
+            $0[keyPath: access] + expiry
+        }
+        bound = next
+        for address in expired.sorted(by: { $0.value < $1.value }) {
+            summarize(address)
+            scan[keyPath: table][address] = nil
         }
     }
 

@@ -5,22 +5,7 @@ import XCTest
 /// On every corpus (and intact variant), CaptureReader + BPFFilter("port 111")
 /// passes exactly as many packets as `tcpdump -r FILE -nn 'port 111' | wc -l`.
 final class BPFFilterCorpusTests: XCTestCase {
-    private static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    private static var files: [String] {
-        let fm = FileManager.default
-        let corpora = root.appendingPathComponent("corpora")
-        var files: [String] = []
-        for name in ((try? fm.contentsOfDirectory(atPath: corpora.path)) ?? []).sorted() {
-            let dir = corpora.appendingPathComponent(name)
-            for file in ((try? fm.contentsOfDirectory(atPath: dir.path)) ?? []).sorted() {
-                let intactVariant = name == "variants" && !file.hasSuffix(".md") && !file.contains("truncated") && !file.contains("corrupt")
-                if file.hasPrefix("trace.") || intactVariant { files.append(dir.appendingPathComponent(file).path) }
-            }
-        }
-        return files
-    }
+    private static var files: [String] { CorpusFiles.all(damaged: false) }
 
     /// tcpdump's count; zstd input is decompressed first (libpcap reads no zstd).
     private func tcpdumpCount(_ path: String) throws -> Int {

@@ -6,22 +6,8 @@ import XCTest
 /// `bpf_filter` verdict on every packet: on every corpus and variant, on every
 /// truncation of their packets, and on randomly mangled headers.
 final class BPFFilterPortProgramTests: XCTestCase {
-    private static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     /// Every capture under corpora/ (traces and all variants, damaged ones included).
-    private static var files: [String] {
-        let fm = FileManager.default
-        let corpora = root.appendingPathComponent("corpora")
-        var files: [String] = []
-        for name in ((try? fm.contentsOfDirectory(atPath: corpora.path)) ?? []).sorted() {
-            let dir = corpora.appendingPathComponent(name)
-            for file in ((try? fm.contentsOfDirectory(atPath: dir.path)) ?? []).sorted() where !file.hasSuffix(".md") {
-                if file.hasPrefix("trace.") || name == "variants" { files.append(dir.appendingPathComponent(file).path) }
-            }
-        }
-        return files
-    }
+    private static var files: [String] { CorpusFiles.all(damaged: true) }
 
     private func packet(_ bytes: UnsafeRawBufferPointer, linkType: LinkType = .ethernet) -> CapturedPacket {
         CapturedPacket(sequence: 0, timestamp: CaptureTimestamp(seconds: 0, nanoseconds: 0),

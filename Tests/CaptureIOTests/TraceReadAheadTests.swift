@@ -54,13 +54,7 @@ final class TraceReadAheadTests: XCTestCase {
         for p in batch.packets { outcome.bytes.append(Array(p.bytes)) }
     }
 
-    private func corpusFiles() -> [String] {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("corpora")
-        let variants = root.appendingPathComponent("variants")
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: variants.path)) ?? []
-        return names.filter { $0.contains(".pcap") }.sorted().map { variants.appendingPathComponent($0).path }
-    }
+    private func corpusFiles() -> [String] { CorpusFiles.variants }
 
     /// Every reader variant (plain, pcapng, zstd one and several frames, truncated,
     /// corrupt), in small batches and with a small window ring so window pins and
