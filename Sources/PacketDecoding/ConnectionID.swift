@@ -17,28 +17,32 @@ public struct IPv4Address: Hashable, Sendable, CustomStringConvertible {
     /// descriptions joined by interpolation (about 15x the instructions).
     public var description: String {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { buffer in
-            var count = 0
-            func put(_ octet: UInt32) {
-                if octet >= 100 {
-                    buffer[count] = UInt8(truncatingIfNeeded: 48 + octet / 100)
-                    count += 1
-                }
-                if octet >= 10 {
-                    buffer[count] = UInt8(truncatingIfNeeded: 48 + (octet / 10) % 10)
-                    count += 1
-                }
-                buffer[count] = UInt8(truncatingIfNeeded: 48 + octet % 10)
-                count += 1
-            }
-            put(value >> 24)
-            buffer[count] = UInt8(ascii: "."); count += 1
-            put((value >> 16) & 0xff)
-            buffer[count] = UInt8(ascii: "."); count += 1
-            put((value >> 8) & 0xff)
-            buffer[count] = UInt8(ascii: "."); count += 1
-            put(value & 0xff)
+            let count = writeDottedQuad(to: buffer.baseAddress!)
             return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<count]), as: UTF8.self)
         }
+    }
+
+    /// Writes the dotted quad at `destination`, which must have room for 16 bytes
+    /// (15 and a scratch byte); returns its length. Shared by `description` and
+    /// `LineBuffer`, which writes it straight into a log buffer.
+    @inlinable
+    public func writeDottedQuad(to destination: UnsafeMutablePointer<UInt8>) -> Int {
+        var position = 0
+        for index in 0 ..< 4 {
+            let octet = Int((value >> UInt32(24 - 8 * index)) & 0xff)
+            if octet >= 100 {
+                destination[position] = UInt8(truncatingIfNeeded: octet / 100) &+ 0x30
+                position += 1
+            }
+            if octet >= 10 {
+                destination[position] = UInt8(truncatingIfNeeded: (octet / 10) % 10) &+ 0x30
+                position += 1
+            }
+            destination[position] = UInt8(truncatingIfNeeded: octet % 10) &+ 0x30
+            destination[position + 1] = UInt8(ascii: ".")
+            position += 2
+        }
+        return position - 1  // without the dot after the last octet
     }
 
     /// Sets and dictionaries keyed by address sit on the per-packet path of the

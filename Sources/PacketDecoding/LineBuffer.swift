@@ -172,23 +172,8 @@ public final class LineBuffer {
 
     /// Dotted quad, e.g. `127.0.0.1`.
     public func append(_ address: IPv4Address) {
-        reserve(16)  // 15 + the dot written after the last octet
-        var position = used
-        for index in 0..<4 {
-            let octet = Int((address.value >> UInt32(24 - 8 * index)) & 0xff)
-            if octet >= 100 {
-                start[position] = UInt8(truncatingIfNeeded: octet / 100) &+ 0x30
-                position += 1
-            }
-            if octet >= 10 {
-                start[position] = UInt8(truncatingIfNeeded: (octet / 10) % 10) &+ 0x30
-                position += 1
-            }
-            start[position] = UInt8(truncatingIfNeeded: octet % 10) &+ 0x30
-            start[position + 1] = UInt8(ascii: ".")
-            position += 2
-        }
-        used = position - 1  // drop the last dot
+        reserve(16)
+        used += address.writeDottedQuad(to: start + used)
     }
 
     /// `%.6f` (or `%.Nf`) exactly as C's printf renders it.
