@@ -1,3 +1,5 @@
+import Policy
+
 /// Builds one JSON object on one line, keys in insertion order (stable output
 /// that diffs well). Enough JSON for `info --json`; no Foundation needed.
 struct JSONLine {
@@ -26,23 +28,6 @@ struct JSONLine {
         text += Self.quoted(key) + ":" + json
     }
 
-    /// A JSON string literal (RFC 8259 section 7): quote, backslash and control
-    /// characters escaped, everything else as UTF-8.
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    /// A JSON string literal (RFC 8259 section 7), quoted as the logs quote theirs.
+    static func quoted(_ s: String) -> String { JSONObject.quote(s) }
 }
