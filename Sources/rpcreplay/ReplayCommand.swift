@@ -49,7 +49,7 @@ struct ReplayCommand: ParsableCommand {
     var noticeTagPrefix: String?
 
     @Option(help: ArgumentHelp(
-        "Shards flows are spread over, each on its own thread (default: the number of active cores; 1 = fully sequential). The output does not depend on it.",
+        "Shards flows are spread over, each on its own thread (default: the number of active cores). Reading, intake, the policy and the log writing run on threads of their own whatever N is. The output does not depend on it.",
         valueName: "N"))
     var shards: Int?
 
@@ -100,11 +100,14 @@ struct ReplayCommand: ParsableCommand {
             printError("\(file) is one of the logs replay would write in \(outputDirectory); refusing to overwrite an input")
             throw ExitCode(1)
         }
+        // The reference's stderr warnings come by the thousand in a large trace:
+        // one write per line only when someone watches a terminal.
+        let warnings = StandardErrorLines(buffered: isatty(2) == 0)
         let sink: LogDirectorySink
         do {
             sink = try LogDirectorySink(
                 directory: outputDirectory, format: format == .json ? .json : .reference, events: events,
-                onWarning: { writeStandardErrorLine($0) })
+                onWarning: { warnings.append($0) })
         } catch {
             printError(error.description)
             throw ExitCode(1)
@@ -126,11 +129,13 @@ struct ReplayCommand: ParsableCommand {
         } catch {
             reporter.finish()
             sink.close()
+            warnings.flush()
             printError(error.description)
             throw ExitCode(3)
         }
         reporter.finish()
         sink.close()
+        warnings.flush()
         if !quiet {
             printError(Self.summary(report))
             if let fallback = report.fallback {
@@ -151,16 +156,40 @@ struct ReplayCommand: ParsableCommand {
     }
 }
 
-/// One raw line on stderr (the reference's own warnings carry no program prefix).
-func writeStandardErrorLine(_ text: String) {
-    var line = text + "\n"
-    line.withUTF8 { bytes in
-        var rest = UnsafeRawBufferPointer(bytes)
+/// Writes all of `bytes` to stderr (a short write is continued, an error drops the rest).
+func writeStandardError(_ bytes: [UInt8]) {
+    bytes.withUnsafeBytes { bytes in
+        var rest = bytes
         while !rest.isEmpty {
             let n = write(2, rest.baseAddress, rest.count)
             if n <= 0 { break }
             rest = UnsafeRawBufferPointer(rebasing: rest[n...])
         }
+    }
+}
+
+/// Raw lines for stderr (the reference's own warnings carry no program prefix),
+/// written at once or gathered into 64 KiB writes. Used on the
+/// thread that writes the logs; `flush` before anything else goes to stderr.
+final class StandardErrorLines {
+    private let buffered: Bool
+    private var pending: [UInt8] = []
+    private static let limit = 1 << 16
+
+    init(buffered: Bool) {
+        self.buffered = buffered
+    }
+
+    func append(_ line: String) {
+        pending.append(contentsOf: line.utf8)
+        pending.append(UInt8(ascii: "\n"))
+        if !buffered || pending.count >= Self.limit { flush() }
+    }
+
+    func flush() {
+        guard !pending.isEmpty else { return }
+        writeStandardError(pending)
+        pending.removeAll(keepingCapacity: true)
     }
 }
 
