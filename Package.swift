@@ -82,7 +82,7 @@ var targets: [Target] = [
 // the `replay` command built on it.
 targets.append(.target(
     name: "Engine",
-    dependencies: ["CaptureIO", "PacketDecoding", "Connections", "SunRPC", "Portmapper", "Policy"]))
+    dependencies: ["CShims", "CaptureIO", "PacketDecoding", "Connections", "SunRPC", "Portmapper", "Policy"]))
 targets.append(.testTarget(
     name: "EngineTests",
     dependencies: ["Engine", "CaptureIO", "PacketDecoding", "Connections", "Policy", "GoldenDiff",

@@ -1,3 +1,4 @@
+import CShims
 import CaptureIO
 import Connections
 import PacketDecoding
@@ -78,6 +79,7 @@ final class Dispatcher {
                 return
             }
             for index in 0 ..< count {
+                prefetchHeaders(of: index + Self.prefetchDistance, in: batch.capture)
                 let packet = batch.capture.packets[index]
                 if let failure = dispatch(packet, into: batch) {
                     finish(batch, failure: failure)
@@ -86,6 +88,21 @@ final class Dispatcher {
             }
             if let progress { progress(EngineProgress(packetsRead: packetsRead, reader: readerStatistics)) }
         }
+    }
+
+    /// Packets of look-ahead for `prefetchHeaders`.
+    static let prefetchDistance = 8
+
+    /// Hints the CPU to fetch the first two cache lines of packet `index` (link,
+    /// IP and transport headers); an index past the batch is ignored. The reader
+    /// runs on another thread, so the filter's first load meets those lines cold
+    /// and stalled on every packet (74% of `BPFFilter.matches`' samples sat on
+    /// it); asking a few packets ahead overlaps the misses.
+    @inline(__always)
+    private func prefetchHeaders(of index: Int, in batch: PacketBatch) {
+        guard index < batch.packets.count, let base = batch.packets[index].bytes.baseAddress else { return }
+        rr_prefetch(base)
+        rr_prefetch(base + 64)
     }
 
     /// The next raw batch of the trace (from the read-ahead thread when there is
