@@ -65,26 +65,6 @@ final class ShardPipeline: @unchecked Sendable {
 }
 
 extension Engine {
-    /// One shard with read-ahead: a dispatcher thread reads, filters and decodes
-    /// the next batches while the calling thread runs the flows, the policy and the
-    /// sink on the current one. Only batches cross threads (through bounded queues),
-    /// and the record order is the sequential one by construction.
-    /// - Returns: nil if no thread could be started (nothing has been read then).
-    func runWithReadAhead<Sink: EngineSink>(_ dispatcher: Dispatcher, stage: PolicyStage<Sink>) -> EngineReport? {
-        let pipeline = ShardPipeline(shardCount: 1, inFlight: max(1, configuration.batchesInFlight))
-        let dispatcherBox = UncheckedBox(dispatcher)
-        guard let thread = WorkerThread(name: "rr-dispatch", { pipeline.dispatch(dispatcherBox.value) }) else { return nil }
-        let report = runOneShard(
-            dispatcher, stage: stage, resumingAt: nil, afterBatch: {},
-            nextBatch: { pipeline.inputs[0].take() },
-            doneWith: { batch in
-                batch.recycle()
-                pipeline.freeInputs.put(batch)
-            })
-        thread.join()
-        return report
-    }
-
     /// Every shard on its own thread, the dispatcher on another, the merge and the
     /// policy on a third; the calling thread writes the logs (sinks are called there
     /// only), from the sink calls the policy thread hands over per batch.

@@ -42,12 +42,12 @@ public struct SequentialFallback: Sendable, Hashable {
 /// global limit would make shards diverge from a single one the run continues
 /// sequentially (`SequentialFallback`).
 ///
-/// Threads (with `usesThreads`, the default): a dispatcher thread always reads,
-/// filters and decodes ahead. With one shard the calling thread runs the flows, the
-/// policy and the sink, so a one-shard run keeps about one core busy with analysis.
-/// With N shards, N shard threads run the flows, a merge thread runs the policy, and
-/// the calling thread writes the logs. Batches travel through bounded queues
-/// (`ShardPipeline`). Without threads everything runs in turn on the calling thread.
+/// Threads (with `usesThreads`, the default): a dispatcher thread reads, filters
+/// and decodes ahead; N shard threads run the flows; a merge thread runs the
+/// policy; the calling thread writes the logs. One shard is the same pipeline with
+/// N = 1 (its merge is a pass-through), so even a one-shard run spreads its stages
+/// over the cores. Batches travel through bounded queues (`ShardPipeline`).
+/// Without threads everything runs in turn on the calling thread.
 public final class Engine {
     public let configuration: EngineConfiguration
     /// Optional observer called once per batch of packets read (see `EngineProgress`).
@@ -69,13 +69,10 @@ public final class Engine {
         let shardCount = max(1, configuration.shardCount)
         let dispatcher = try makeDispatcher(paths: paths, shardCount: shardCount)
         if configuration.lastStage < .analyze { return runFrontOnly(dispatcher) }
-        if shardCount == 1 {
+        if shardCount == 1 && !configuration.usesThreads {
             let stage = PolicyStage(configuration: configuration.policy, sink: sink,
                                     recordEvents: configuration.recordEvents)
             stage.isBypassed = configuration.lastStage < .policy
-            if configuration.usesThreads, let report = runWithReadAhead(dispatcher, stage: stage) {
-                return report
-            }
             return runSequentially(dispatcher, stage: stage, resumingAt: nil, afterBatch: {})
         }
         // The policy's sink calls are recorded and replayed on this thread, so the
@@ -140,29 +137,13 @@ public final class Engine {
     private func runSequentially<Sink: EngineSink>(
         _ dispatcher: Dispatcher, stage: PolicyStage<Sink>, resumingAt resume: UInt64?, afterBatch: () -> Void
     ) -> EngineReport {
-        let batch = DispatchBatch()
-        return runOneShard(
-            dispatcher, stage: stage, resumingAt: resume, afterBatch: afterBatch,
-            nextBatch: {
-                dispatcher.fill(batch)
-                return batch
-            },
-            doneWith: { _ in })
-    }
-
-    /// One shard on the calling thread, fed by `nextBatch` (which returns a batch
-    /// marked last at the end); `doneWith` gets every batch back once it is processed.
-    func runOneShard<Sink: EngineSink>(
-        _ dispatcher: Dispatcher, stage: PolicyStage<Sink>, resumingAt resume: UInt64?, afterBatch: () -> Void,
-        nextBatch: () -> DispatchBatch, doneWith: (DispatchBatch) -> Void
-    ) -> EngineReport {
         let shards = makeShards(1)
+        let batch = DispatchBatch()
         let outputs = [RecordBatch()]
         var merge = Merge(shardCount: 1, configuration: configuration.effectiveConnections)
         var failure: DispatchFailure? = nil
-        var batch: DispatchBatch
         while true {
-            batch = nextBatch()
+            dispatcher.fill(batch)
             outputs[0].reset()
             merge.beginBatches()
             shards[0].run(batch, into: outputs[0])
@@ -182,11 +163,9 @@ public final class Engine {
                 failure = batch.failure
                 break
             }
-            doneWith(batch)
         }
         flush(shards, outputs: outputs, merge: &merge, last: batch, stage: stage)
         afterBatch()
-        doneWith(batch)
         return report(dispatcher, shards: shards, stage: stage, failure: failure)
     }
 

@@ -21,13 +21,12 @@ public struct EngineConfiguration: Sendable {
     /// Produce events.log lines (SEMANTICS-RPC §6) for every event, including weirds the
     /// policy suppresses.
     public var recordEvents: Bool
-    /// Number of shards flows are spread over (1 = the fully sequential path). The
-    /// output does not depend on it.
+    /// Number of shards flows are spread over. The output does not depend on it.
     public var shardCount: Int
-    /// Run the pipeline on threads (default): with one shard, a dispatcher thread
-    /// reads ahead of the calling thread, which runs the flows and the policy; with
-    /// more, each shard has its own thread too. False runs everything in turn on the
-    /// calling thread (same output; for tests and debugging).
+    /// Run the pipeline on threads (default): a dispatcher thread, one thread per
+    /// shard, a merge-and-policy thread, and the calling thread writing the logs,
+    /// for one shard as for many. False runs everything in turn on the calling
+    /// thread (same output; for tests and debugging).
     public var usesThreads = true
     /// With threads: read the trace on a thread of its own, ahead of the dispatcher
     /// (reading a single zstd frame, decompression included, then overlaps with
