@@ -43,7 +43,9 @@ struct ShardRuns {
     }
 
     /// Replays with one shard, then with each of `counts` (threaded, and the first
-    /// also interleaved on one thread), asserting identical logs.
+    /// also interleaved on one thread), asserting identical logs. With `interleaved`
+    /// the one-shard run is also repeated without threads (the sequential path,
+    /// which a sharded run's fallback uses) and must agree as well.
     /// - Returns: the one-shard output directory and each run's report by shard count.
     @discardableResult
     func assertShardCountsAgree(mode: String, counts: [Int] = [2, 3, 4, 8], interleaved: Bool = true,
@@ -51,6 +53,12 @@ struct ShardRuns {
         throws -> (reference: URL, reports: [Int: EngineReport]) {
         let (one, oneReport) = try replay(mode: mode, shards: 1)
         var reports = [1: oneReport]
+        if interleaved {
+            let (sequential, report) = try replay(mode: mode, shards: 1, threads: false)
+            XCTAssertEqual(report.output, oneReport.output, "\(label)/\(mode) 1 shard without threads: output counters",
+                           file: file, line: line)
+            try Self.assertSameLogs(one, sequential, "\(label)/\(mode) 1 shard without threads", file: file, line: line)
+        }
         for (index, count) in counts.enumerated() {
             let (many, report) = try replay(mode: mode, shards: count)
             reports[count] = report
