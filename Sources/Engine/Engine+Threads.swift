@@ -65,9 +65,10 @@ final class ShardPipeline: @unchecked Sendable {
 }
 
 extension Engine {
-    /// Every shard on its own thread, the dispatcher on another, the merge and the
-    /// policy on a third; the calling thread writes the logs (sinks are called there
-    /// only), from the sink calls the policy thread hands over per batch.
+    /// Every shard on its own thread, the dispatcher on another, the merge (with
+    /// several shards) and the policy on one each; the calling thread writes the
+    /// logs (sinks are called there only), from the sink calls the policy thread
+    /// hands over per batch.
     func runOnThreads<Sink: EngineSink>(
         _ dispatcher: Dispatcher, shardCount: Int, stage: PolicyStage<DeferredSink>, deferred: DeferredSink,
         sink: Sink
@@ -97,10 +98,20 @@ extension Engine {
             return runInterleaved(dispatcher, shardCount: shardCount, stage: stage,
                                   afterBatch: { deferred.current.replay(into: sink) })
         }
+        // With several shards the merge gets a thread of its own, ahead of the policy
+        // (the one stage that cannot be sharded); one shard's merge is a pass-through.
+        let placed = PlacedBatchQueues(inFlight: inFlight)
+        let merging = UncheckedBox((self, pipeline, consumer, placed))
+        let mergeThread = shardCount < 2 ? nil : WorkerThread(name: "rr-merge", {
+            let (engine, pipeline, consumer, placed) = merging.value
+            engine.mergeOnThread(pipeline, shardCount: shardCount, state: consumer, queues: placed)
+        })
+        if let mergeThread { threads.append(mergeThread) }
+        let feed: PolicyFeed = mergeThread == nil ? .mergesItself(shardCount: shardCount) : .mergeThread(placed)
         let engineBox = UncheckedBox((self, stage, deferred))
         guard let policyThread = WorkerThread(name: "rr-policy", {
             let (engine, stage, deferred) = engineBox.value
-            engine.mergeOnThread(pipeline, shardCount: shardCount, stage: stage, state: consumer) { isLast in
+            engine.runPolicy(feed, pipeline: pipeline, stage: stage, state: consumer) { isLast in
                 // Hand the batch's sink calls to the calling thread; continue in a blank batch.
                 let full = deferred.current
                 full.isEnd = isLast
@@ -108,8 +119,8 @@ extension Engine {
                 if !isLast { deferred.current = blank.take() }
             }
         }) else {
-            // No thread for it: merge here, writing each batch's sink calls at once.
-            mergeOnThread(pipeline, shardCount: shardCount, stage: stage, state: consumer) { _ in
+            // No thread for it: run the policy here, writing each batch's sink calls at once.
+            runPolicy(feed, pipeline: pipeline, stage: stage, state: consumer) { _ in
                 deferred.current.replay(into: sink)
             }
             for thread in threads { thread.join() }
@@ -137,53 +148,6 @@ extension Engine {
         stopBatch.isStop = true
         for s in 0 ..< shardThreads.count { pipeline.inputs[s].put(stopBatch) }
         for thread in shardThreads { thread.join() }
-    }
-
-    /// The merge and the policy: shard outputs in, placed records to the policy;
-    /// `afterBatch` runs once each dispatch batch is done (with whether it was the last).
-    func mergeOnThread(
-        _ pipeline: ShardPipeline, shardCount: Int, stage: PolicyStage<DeferredSink>, state: PolicyThreadState,
-        afterBatch: (_ isLast: Bool) -> Void
-    ) {
-        var merge = Merge(shardCount: shardCount, configuration: configuration.effectiveConnections)
-        var batches = [RecordBatch]()
-        var taken = [ShardOutput]()
-        batches.reserveCapacity(shardCount)
-        taken.reserveCapacity(shardCount)
-        while true {
-            taken.removeAll(keepingCapacity: true)
-            for queue in pipeline.outputs { taken.append(queue.take()) }
-            let input = taken[0].input!
-            if state.divergence == nil {
-                batches.removeAll(keepingCapacity: true)
-                for output in taken { batches.append(output.records) }
-                merge.beginBatches()
-                for i in input.packets.indices {
-                    let packet = input.packets[i]
-                    if let reason = merge.placePacket(packet, batches: batches) {
-                        state.divergence = SequentialFallback(packetSequence: packet.sequence, reason: reason)
-                        pipeline.stop.raise()
-                        break
-                    }
-                    stage.consume(merge.order, of: batches, time: packet.networkTime)
-                }
-                if state.divergence == nil && input.isLast {
-                    batches.removeAll(keepingCapacity: true)
-                    for output in taken { batches.append(output.flush) }
-                    placeFlush(batches, merge: &merge, last: input, stage: stage)
-                    state.failure = input.failure
-                }
-            }
-            let isLast = input.isLast
-            for (s, output) in taken.enumerated() {
-                output.input = nil
-                pipeline.freeOutputs[s].put(output)
-            }
-            input.recycle()
-            pipeline.freeInputs.put(input)
-            afterBatch(isLast)
-            if isLast { return }
-        }
     }
 }
 

@@ -57,7 +57,7 @@ final class PolicyStage<Sink: EngineSink> {
     /// - Parameters:
     ///   - time: network time after the packet (clock-only packets still advance
     ///     the policy's table expiry, as the reference's timers do).
-    func consume(_ order: [MergedRecord], of batches: [RecordBatch], time: Double) {
+    func consume<Order: Collection<MergedRecord>>(_ order: Order, of batches: [RecordBatch], time: Double) {
         if isBypassed { return }
         // A packet without records that leaves network time where it was changes
         // nothing in the policy (its clock work is keyed by time): skip the drain.
