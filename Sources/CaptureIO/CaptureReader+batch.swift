@@ -7,8 +7,8 @@ extension CaptureReader {
     /// the batch exists; otherwise that copy keeps them and `batch` gets fresh
     /// storage). A batch never pins more than one decompression window (plus
     /// batch-owned copies of straddling records), so it may end before
-    /// `maxPackets` at a window boundary; a reader blocked by unreleased batches
-    /// waits for them.
+    /// `maxPackets` at a window boundary, and a batch of a mapped file ends after
+    /// `maxMappedBatchBytes`; a reader blocked by unreleased batches waits for them.
     /// - Returns: the number of packets in the batch; 0 only at the clean end.
     /// - Throws: `CaptureError` when the input is corrupt and no packet precedes
     ///   the fault in this batch (packets before a fault are returned first; the
@@ -22,7 +22,11 @@ extension CaptureReader {
         batch.packets.removeAll(keepingCapacity: true)
         let keeper = batch.keeper
         keeper.file = file
+        let start = counters.streamBytes
         while batch.packets.count < maxPackets {
+            if zstdStream == nil && counters.streamBytes &- start >= UInt64(Self.maxMappedBatchBytes) {
+                break
+            }
             if let stream = zstdStream, let held = keeper.lastWindow, held == stream.windowIndex,
                 !nextRecordFitsInCurrentWindow(stream)
             {
@@ -53,6 +57,13 @@ extension CaptureReader {
         if zstdStream == nil { file.releasePages(before: Int(counters.streamBytes)) }
         return batch.packets.count
     }
+
+    /// A plain batch also ends once it spans this much of the file. The pages of a
+    /// mapping are handed back `MappedFile.releaseLag` (32 MiB) behind the reader,
+    /// and a threaded replay keeps about seven batches in flight behind it
+    /// (read-ahead, dispatch, shards, policy): 4 MiB each keeps them all clear of
+    /// released pages, which a consumer would otherwise fault back in.
+    public static let maxMappedBatchBytes = 4 << 20
 
     /// Whether the next record lies entirely inside the current zstd window, so
     /// reading it needs no other window.

@@ -40,6 +40,32 @@ final class MappedPageReleaseTests: XCTestCase {
         XCTAssertEqual(first, 0)
     }
 
+    /// However many packets are asked for, a batch of a mapped file ends once it
+    /// spans `maxMappedBatchBytes`, so the batches a threaded replay keeps in flight
+    /// stay clear of the pages released behind the reader.
+    func testMappedBatchesEndAfterTheirByteBudget() throws {
+        let recordData = 60_000
+        let records = 300  // 18 MB: several budgets
+        let url = try temporaryDirectory(self).appendingPathComponent("budget.pcap")
+        try writeLargePcap(to: url, records: records, recordData: recordData)
+
+        let reader = try CaptureReader(path: url.path)
+        var batch = PacketBatch()
+        var counts: [Int] = []
+        while true {
+            let count = try reader.nextBatch(into: &batch, maxPackets: 100_000)
+            if count == 0 { break }
+            counts.append(count)
+        }
+        let perRecord = 16 + recordData
+        let perBudget = (CaptureReader.maxMappedBatchBytes + perRecord - 1) / perRecord
+        XCTAssertEqual(counts.reduce(0, +), records)
+        XCTAssertGreaterThan(counts.count, 1)
+        // The first batch also carries the 24-byte file header in its span.
+        XCTAssertTrue(counts.dropLast().allSatisfy { abs($0 - perBudget) <= 1 }, "\(counts), budget \(perBudget) records")
+        XCTAssertTrue(counts.allSatisfy { $0 * perRecord <= CaptureReader.maxMappedBatchBytes + perRecord }, "\(counts)")
+    }
+
     private func writeLargePcap(to url: URL, records: Int, recordData: Int) throws {
         var header = PcapBytes.file(packets: [])
         header.reserveCapacity(24)
