@@ -124,7 +124,7 @@ struct Connection: Sendable {
     mutating func weird(_ name: WeirdName, _ ctx: inout TrackerContext) {
         didWeird = true
         ctx.out.append(.weird(ConnectionWeird(
-            name: name, scope: .connection(id, slot: connectionSlot), time: ctx.networkTime)))
+            name: name, scope: .connection(WeirdConnection(id, slot: connectionSlot)), time: ctx.networkTime)))
     }
 
     /// Raises a connection event carrying the current record. `mutating` although

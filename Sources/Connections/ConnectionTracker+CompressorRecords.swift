@@ -42,7 +42,7 @@ extension ConnectionTracker {
     mutating func compressorWeird(_ pid: Int, at t: Double, _ name: StandardWeird) {
         let record = syntheticRecord(pid, at: t, origState: .inactive, origSize: 0)
         ctx.out.append(.weird(ConnectionWeird(
-            name: .standard(name), scope: .connection(record.id, slot: nil), time: ctx.networkTime)))
+            name: .standard(name), scope: .connection(WeirdConnection(record.id, slot: nil)), time: ctx.networkTime)))
     }
 
     mutating func compressorEvent(

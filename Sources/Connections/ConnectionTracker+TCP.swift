@@ -9,7 +9,7 @@ extension ConnectionTracker {
         // The one header check the compressor makes itself.
         if seg.tcpHeaderLength > seg.length {
             ctx.out.append(.weird(ConnectionWeird(
-                name: .standard(.truncatedHeader), scope: .network, time: ctx.networkTime)))
+                name: .standard(.truncatedHeader), scope: .net, time: ctx.networkTime)))
             return
         }
         compressorRecordCache = nil

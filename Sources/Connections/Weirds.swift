@@ -62,26 +62,32 @@ public enum WeirdName: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// Which of the reference's three weird events a weird goes through (§1.6).
-public enum WeirdScope: Sendable, Hashable {
-    /// `net_weird(name)`: no endpoints.
-    case network
-    /// `flow_weird(name, src, dst)`.
-    case flow(source: IPv4Address, destination: IPv4Address)
-    /// `conn_weird(name, c)`. `slot` is nil for the compressor's synthetic
-    /// (`cc=1`) records, which never become tracked connections.
-    case connection(ConnectionID, slot: ConnectionSlot?)
+/// The connection a connection-layer weird is about.
+public struct WeirdConnection: Sendable, Hashable {
+    public var id: ConnectionID
+    /// nil for the compressor's synthetic (`cc=1`) records, which never become
+    /// tracked connections.
+    public var slot: ConnectionSlot?
+
+    @inlinable
+    public init(_ id: ConnectionID, slot: ConnectionSlot?) {
+        self.id = id
+        self.slot = slot
+    }
 }
+
+/// Which of the reference's three weird events a connection-layer weird goes through (§1.6).
+public typealias ConnectionWeirdScope = WeirdScope<WeirdConnection>
 
 /// One weird raised by the connection layer.
 public struct ConnectionWeird: Sendable, Hashable {
     public var name: WeirdName
-    public var scope: WeirdScope
+    public var scope: ConnectionWeirdScope
     /// Network time when raised (the weird.log timestamp).
     public var time: Double
 
     @inlinable
-    public init(name: WeirdName, scope: WeirdScope, time: Double) {
+    public init(name: WeirdName, scope: ConnectionWeirdScope, time: Double) {
         self.name = name
         self.scope = scope
         self.time = time

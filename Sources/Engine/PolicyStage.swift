@@ -97,12 +97,12 @@ final class PolicyStage<Sink: EngineSink> {
         case .connectionWeird(let weird, let summary):
             let scope: Policy.WeirdScope
             switch weird.scope {
-            case .network: scope = .net
+            case .net: scope = .net
             case .flow(let source, let destination): scope = .flow(source: source, destination: destination)
-            case .connection(let id, let slot):
-                var connection = PolicyConnection(id: id)
+            case .connection(let weirdConnection):
+                var connection = PolicyConnection(id: weirdConnection.id)
                 if let summary { connection = Self.policyConnection(summary) }
-                connection.isCompressorPending = slot == nil
+                connection.isCompressorPending = weirdConnection.slot == nil
                 scope = .connection(connection)
             }
             weirdEvent(name: weird.name.description, scope: scope, time: record.time)

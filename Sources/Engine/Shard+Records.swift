@@ -24,8 +24,8 @@ extension Shard {
 
             case .weird(let weird):
                 var summary: ConnectionSummary? = nil
-                if case .connection(let id, let slot?) = weird.scope {
-                    summary = liveSummary(slot, id: id)
+                if case .connection(let connection) = weird.scope, let slot = connection.slot {
+                    summary = liveSummary(slot, id: connection.id)
                 }
                 batch.append(.connectionWeird(weird, summary), time: weird.time)
 

@@ -94,7 +94,7 @@ public final class FragmentReassembler {
         precondition(datagram.count >= 20 && datagram.count >= totalLength, "fragment not fully captured")
         counters.fragments += 1
         let slot = slotFor(key, firstFragment: datagram)
-        let scope = WeirdScope.flow(source: key.source, destination: key.destination)
+        let scope = PacketWeirdScope.flow(source: key.source, destination: key.destination)
         let ipLength = totalLength
         let protocolNumber = datagram[9]
         let ihl = datagram[0] & 0x0f

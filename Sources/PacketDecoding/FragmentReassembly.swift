@@ -133,7 +133,7 @@ struct FragmentReassembly {
         guard let first = blocks.first, first.seq <= 0, fragmentSize != 0 else { return nil }
         var i = 0
         while i + 1 < blocks.count && blocks[i].upper == blocks[i + 1].seq { i += 1 }
-        let scope = WeirdScope.flow(source: key.source, destination: key.destination)
+        let scope = PacketWeirdScope.flow(source: key.source, destination: key.destination)
         if i + 1 < blocks.count {
             // A hole after blocks[i]: stuck unless everything up to the announced end is here.
             guard blocks[i].upper >= fragmentSize else { return nil }

@@ -24,22 +24,28 @@ public enum PacketWeirdName: String, Sendable, CaseIterable {
 }
 
 /// Who a weird is about, which decides its event and its weird.log id (§1.6).
-public enum WeirdScope: Hashable, Sendable {
+/// One shape for every layer; each names the connection its own way: intake by
+/// `ConnectionID` (`PacketWeirdScope`), the connection layer with its tracker slot
+/// (`ConnectionWeirdScope`), the policy with its connection record.
+public enum WeirdScope<Connection: Hashable & Sendable>: Hashable, Sendable {
     /// `net_weird(name)`: no id.
     case net
     /// `flow_weird(name, src, dst)`: id `SRC -> DST`.
     case flow(source: IPv4Address, destination: IPv4Address)
     /// `conn_weird(name, c)`: id `ORIG_H/P > RESP_H/P` (see `weirdIDString`).
-    case connection(ConnectionID)
+    case connection(Connection)
 }
+
+/// The scope of a weird raised during packet intake.
+public typealias PacketWeirdScope = WeirdScope<ConnectionID>
 
 /// One weird raised while decoding a packet.
 public struct PacketWeird: Hashable, Sendable, CustomStringConvertible {
     public var name: PacketWeirdName
-    public var scope: WeirdScope
+    public var scope: PacketWeirdScope
 
     @inlinable
-    public init(_ name: PacketWeirdName, _ scope: WeirdScope) {
+    public init(_ name: PacketWeirdName, _ scope: PacketWeirdScope) {
         self.name = name
         self.scope = scope
     }

@@ -57,15 +57,10 @@ public struct PolicyConnection: Hashable, Sendable {
     }
 }
 
-/// Where a weird was raised (SEMANTICS-CONN §1.6).
-public enum WeirdScope: Hashable, Sendable {
-    /// `net_weird(name)`: id string empty.
-    case net
-    /// `flow_weird(name, src, dst)`: id `SRC -> DST`.
-    case flow(source: IPv4Address, destination: IPv4Address)
-    /// `conn_weird` / `conn_weird_addl`: id = `weird_id_string(c$id)`.
-    case connection(PolicyConnection)
-}
+/// Where a weird the policy handles was raised (SEMANTICS-CONN §1.6): `net`
+/// (id string empty), `flow` (id `SRC -> DST`), or a connection (id =
+/// `weird_id_string(c$id)`, for `conn_weird` and `conn_weird_addl`).
+public typealias WeirdScope = PacketDecoding.WeirdScope<PolicyConnection>
 
 public struct WeirdEvent: Hashable, Sendable {
     public var name: String

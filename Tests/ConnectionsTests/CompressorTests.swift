@@ -46,7 +46,8 @@ final class CompressorTests: XCTestCase {
         let h = Harness()
         h.tcp(0, c, s, [.syn, .rst], seq: 100)
         XCTAssertEqual(h.weirdNames, ["TCP_christmas"])
-        if case .weird(let w) = h.records[0], case .connection(let id, let slot) = w.scope {
+        if case .weird(let w) = h.records[0], case .connection(let connection) = w.scope {
+            let (id, slot) = (connection.id, connection.slot)
             XCTAssertNil(slot)
             XCTAssertEqual(id.originatorPort, 40000)
         } else {

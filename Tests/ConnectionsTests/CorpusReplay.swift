@@ -75,7 +75,8 @@ struct CorpusReplay {
             case .connectionRemoved(let removed):
                 connLines.append(ConnLog.line(removed.summary, addl: removed.summary.initialAddl))
             case .weird(let w):
-                if case .connection(let id, _) = w.scope {
+                if case .connection(let connection) = w.scope {
+                    let id = connection.id
                     weirdEvents.append(ConnLog.fixed6(w.time) + " conn_weird \(id.eventsDescription) name=\(w.name)")
                 }
             default:

@@ -164,5 +164,5 @@ extension PacketDecoder {
     }
 }
 
-let net = WeirdScope.net
-let flow12 = WeirdScope.flow(source: IPv4Address(10, 0, 0, 1), destination: IPv4Address(10, 0, 0, 2))
+let net = PacketWeirdScope.net
+let flow12 = PacketWeirdScope.flow(source: IPv4Address(10, 0, 0, 1), destination: IPv4Address(10, 0, 0, 2))

@@ -2,7 +2,7 @@ import PacketDecoding
 import XCTest
 @testable import Policy
 
-/// PacketDecoding and Policy both export a `WeirdScope`; these tests mean the policy's.
+/// PacketDecoding exports the generic `WeirdScope`, Policy its specialisation; these tests mean the policy's.
 typealias WeirdScope = Policy.WeirdScope
 
 /// Hand-made event sequences for the policy unit tests.
