@@ -45,6 +45,14 @@ final class ZstdParallelDecoder: ZstdWindowProducer, @unchecked Sendable {
     private var stopping = false
     private var pendingFault: ZstdFault?
     private var consumerWaiting = false
+    /// Set once the consumer has read a classic pcap file header.
+    private var recordLayout: PcapRecordLayout?
+
+    /// Room for `summaryCapacity` record summaries per window, owned by the
+    /// window's slot (it follows the window's lifecycle in the ring). A window of
+    /// records shorter than 128 bytes on average is only partly summarised.
+    private let summaryCapacity: Int
+    private let summaryStorage: UnsafeMutablePointer<PcapRecordSummary>
 
     private var threads: [pthread_t] = []
 
@@ -56,6 +64,8 @@ final class ZstdParallelDecoder: ZstdWindowProducer, @unchecked Sendable {
             return nil
         }
         consumerLane = lane
+        summaryCapacity = max(ring.size / 128, 16)
+        summaryStorage = .allocate(capacity: summaryCapacity * ring.count)
         self.file = file
         self.ring = ring
         self.maxWindowLog = maxWindowLog
@@ -76,6 +86,8 @@ final class ZstdParallelDecoder: ZstdWindowProducer, @unchecked Sendable {
         }
     }
 
+    deinit { summaryStorage.deallocate() }
+
     /// Threads decoding frames, the consumer's included.
     var threadCount: Int { threads.count + 1 }
 
@@ -88,6 +100,14 @@ final class ZstdParallelDecoder: ZstdWindowProducer, @unchecked Sendable {
         }
         for t in threads { joinThread(t) }
         threads.removeAll()
+    }
+
+    func announce(_ layout: PcapRecordLayout) {
+        lock.withLock { recordLayout = layout }
+    }
+
+    private func summaries(of window: Int) -> UnsafeMutablePointer<PcapRecordSummary> {
+        summaryStorage + window * summaryCapacity
     }
 
     // MARK: - Workers
@@ -107,6 +127,7 @@ final class ZstdParallelDecoder: ZstdWindowProducer, @unchecked Sendable {
             let sequence = lane.current!.sequence
             lock.lock()
             var window: Int? = nil
+            let layout = recordLayout
             while !stopping {
                 if sequence == wantSequence || ring.freeCount >= 2, let w = ring.takeFreeLocked(for: index) {
                     window = w
@@ -116,7 +137,9 @@ final class ZstdParallelDecoder: ZstdWindowProducer, @unchecked Sendable {
             }
             lock.unlock()
             guard let window else { return }
-            let piece = lane.fillNext(ring.base(window), capacity: ring.size, window: window)
+            let piece = lane.fillNext(
+                ring.base(window), capacity: ring.size, window: window,
+                layout: layout, summaries: summaries(of: window), summaryCapacity: summaryCapacity)
             lock.withLock { publishLocked(piece) }
         }
         lock.withLock { noteEndLocked(frames: lane.scanned, skippable: lane.skippableFrames) }
@@ -200,8 +223,11 @@ final class ZstdParallelDecoder: ZstdWindowProducer, @unchecked Sendable {
             taken = ring.takeFreeLocked(for: 0)
         }
         let window = taken!
+        let layout = recordLayout
         lock.unlock()
-        let piece = consumerLane.fillNext(ring.base(window), capacity: ring.size, window: window)
+        let piece = consumerLane.fillNext(
+            ring.base(window), capacity: ring.size, window: window,
+            layout: layout, summaries: summaries(of: window), summaryCapacity: summaryCapacity)
         lock.lock()
         ready.append(piece)
     }
