@@ -17,6 +17,11 @@ import Darwin
 /// to decode its own next frame ahead. Handoffs take the lock once per window
 /// (1 MiB), and each thread is woken only by the event it waits for.
 ///
+/// Each decoding thread also walks the classic pcap record headers of the windows
+/// it decodes, while they are in its cache, and hands compact summaries to the
+/// consumer with the window (`PcapRecordSummarizer`): otherwise the consumer
+/// would pull one cache line per record over from the core that wrote it.
+///
 /// Windows come from the shared ring, so decoded-ahead data is bounded by
 /// `windowCount`. Deadlock freedom: the *head* frame (the one the consumer reads)
 /// may take any free window; any other frame may take one only if another stays
@@ -127,7 +132,6 @@ final class ZstdParallelDecoder: ZstdWindowProducer, @unchecked Sendable {
             let sequence = lane.current!.sequence
             lock.lock()
             var window: Int? = nil
-            let layout = recordLayout
             while !stopping {
                 if sequence == wantSequence || ring.freeCount >= 2, let w = ring.takeFreeLocked(for: index) {
                     window = w
@@ -135,6 +139,7 @@ final class ZstdParallelDecoder: ZstdWindowProducer, @unchecked Sendable {
                 }
                 ring.waitForFreedLocked()
             }
+            let layout = recordLayout
             lock.unlock()
             guard let window else { return }
             let piece = lane.fillNext(
