@@ -33,6 +33,20 @@ protocol CaptureByteStream {
     /// For zstd input: the frame holding the cursor (index, compressed offset), for
     /// error messages. `nil` for plain files.
     var frameContext: (index: Int, compressedOffset: UInt64)? { get }
+
+    /// Classic pcap only: the record at the cursor as a decoding thread already
+    /// walked it, with the cursor moved past it; nil when there is no such summary
+    /// for the cursor's position (the caller then parses the bytes itself).
+    mutating func takeSummarizedRecord() -> SummarizedPcapRecord?
+}
+
+/// A record handed out from a `PcapRecordSummary` instead of its header bytes.
+struct SummarizedPcapRecord {
+    var summary: PcapRecordSummary
+    /// The record's header (its data follows).
+    var start: UnsafeRawPointer
+    /// Stream offset of the header.
+    var offset: UInt64
 }
 
 /// A stream over bytes that are all in memory (a mapped file).
@@ -63,6 +77,10 @@ struct MappedByteStream: CaptureByteStream {
     }
 
     var frameContext: (index: Int, compressedOffset: UInt64)? { nil }
+
+    /// Plain bytes are walked directly: nobody summarised them.
+    @inline(__always)
+    mutating func takeSummarizedRecord() -> SummarizedPcapRecord? { nil }
 }
 
 extension UnsafeRawBufferPointer {

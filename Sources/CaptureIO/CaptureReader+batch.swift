@@ -71,6 +71,7 @@ extension CaptureReader {
         guard let rest = stream.restOfWindow else { return false }
         switch mode {
         case .pcapZstd:
+            if stream.hasSummaryAtCursor { return true }
             guard rest.count >= 16, let parser = pcapZstd else { return false }
             let caplen = rest.word(8, swapped: parser.header.swapped)
             return UInt64(caplen) + 16 <= UInt64(rest.count)

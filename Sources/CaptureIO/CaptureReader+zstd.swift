@@ -45,6 +45,7 @@ extension CaptureReader {
             pcapLinkTypes = [parser.header.linkType]
             pcapZstd = parser
             mode = .pcapZstd
+            producer!.announce(PcapRecordLayout(swapped: parser.header.swapped, maxCaptureLength: options.maxCaptureLength))
         } else if magic == PcapngBlockType.sectionHeader {
             var parser = PcapngParser(stream: stream, path: path, options: options)
             try parser.open()

@@ -30,6 +30,22 @@ struct PcapStreamParser<Stream: CaptureByteStream> {
     }
 
     mutating func nextPacket() throws(CaptureError) -> CapturedPacket? {
+        if let record = stream.takeSummarizedRecord() {
+            // Already walked (and checked against the same limit) by the thread
+            // that decoded the window: no header bytes to read here.
+            let caplen = record.summary.capturedLength
+            var kept = Int(caplen)
+            if caplen > snapshotLimit {
+                kept = Int(snapshotLimit)
+                snaplenTruncations &+= 1
+            }
+            return CapturedPacket(
+                sequence: 0,
+                timestamp: PcapFileHeader.timestamp(
+                    seconds: record.summary.seconds, fraction: record.summary.fraction, nanosecond: header.nanosecond),
+                wireLength: record.summary.wireLength, linkType: header.linkType, interfaceID: 0,
+                streamOffset: record.offset, bytes: UnsafeRawBufferPointer(start: record.start + 16, count: kept))
+        }
         let start = stream.offset
         var record = try stream.peek(16)
         if record.count == 0 { return nil }

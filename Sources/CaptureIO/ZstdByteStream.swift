@@ -35,6 +35,17 @@ final class ZstdByteStream: CaptureByteStream {
     @exclusivity(unchecked) var straddleEnd = 0
     @exclusivity(unchecked) var straddleFrame: (index: Int, compressedOffset: UInt64) = (0, 0)
 
+    // Record summaries of the current window: summary `summaryIndex` describes
+    // the record at window position `summaryNext`.
+    @exclusivity(unchecked) var summaries: UnsafePointer<PcapRecordSummary>?
+    @exclusivity(unchecked) var summaryIndex = 0
+    @exclusivity(unchecked) var summaryCount = 0
+    @exclusivity(unchecked) var summaryNext = 0
+    /// Summaries passed over in the windows already left, and passed over
+    /// because the cursor had parsed their records itself.
+    @exclusivity(unchecked) var summariesInEarlierWindows = 0
+    @exclusivity(unchecked) var summariesSkipped = 0
+
     @exclusivity(unchecked) var ended = false
     @exclusivity(unchecked) var fault: CaptureError?
 
@@ -74,6 +85,41 @@ final class ZstdByteStream: CaptureByteStream {
     func windowHolding(_ bytes: UnsafeRawBufferPointer) -> Int? {
         guard let base, let windowIndex, let p = bytes.baseAddress else { return nil }
         return p >= base && p <= base + length ? windowIndex : nil
+    }
+
+    /// Records handed out from decoding threads' summaries rather than parsed here.
+    var recordsTakenFromSummaries: Int { summariesInEarlierWindows + summaryIndex - summariesSkipped }
+
+    /// Whether `takeSummarizedRecord` would return the record at the cursor.
+    var hasSummaryAtCursor: Bool {
+        summaryIndex < summaryCount && position == summaryNext && straddleEnd == straddleStart
+    }
+
+    @inline(__always)
+    func takeSummarizedRecord() -> SummarizedPcapRecord? {
+        guard summaryIndex < summaryCount, straddleEnd == straddleStart else { return nil }
+        if position != summaryNext {
+            // A window's first record is parsed here when the cursor reached it
+            // from the end of the previous window: catch up along the chain.
+            while summaryNext < position {
+                summaryNext &+= 16 &+ Int(summaries![summaryIndex].capturedLength)
+                summaryIndex &+= 1
+                summariesSkipped &+= 1
+                if summaryIndex == summaryCount { return nil }
+            }
+            guard position == summaryNext else {
+                // The cursor is not on the walked chain (the frame did not start on
+                // a record boundary): parse this window's bytes as usual.
+                summaryCount = 0
+                return nil
+            }
+        }
+        let summary = summaries![summaryIndex]
+        summaryIndex &+= 1
+        let record = SummarizedPcapRecord(summary: summary, start: base! + position, offset: windowStart &+ UInt64(position))
+        position &+= 16 &+ Int(summary.capturedLength)
+        summaryNext = position
+        return record
     }
 
     @inline(__always)
@@ -179,6 +225,9 @@ final class ZstdByteStream: CaptureByteStream {
         base = nil
         length = 0
         position = 0
+        summariesInEarlierWindows += summaryIndex
+        summaryCount = 0
+        summaryIndex = 0
         if let fault { throw fault }
         if ended { return false }
         let next: ZstdWindow?
@@ -200,6 +249,9 @@ final class ZstdByteStream: CaptureByteStream {
         base = window.base
         length = window.length
         windowFrame = (window.frameIndex, window.frameOffset)
+        summaries = window.summaries.records
+        summaryCount = window.summaries.count
+        summaryNext = window.summaries.firstRecord
         if window.length > 0 { windowsFilled += 1 }
         if window.endsFrame { framesDecoded += 1 }
         skippableFrames = max(skippableFrames, window.skippableBefore)

@@ -18,6 +18,10 @@ struct ZstdFrameLane: ~Copyable {
     private(set) var current: (frame: ZstdFrame, sequence: Int, piece: Int)?
     /// The scanner ran out: the file holds exactly `scanned` data frames.
     private(set) var exhausted = false
+    /// The walk over the current frame's pcap records, window after window.
+    private var summarizer = PcapRecordSummarizer()
+    /// Bytes decoded between two steps of the record walk (well inside L2).
+    static var walkChunk: Int { 64 << 10 }
 
     init?(file: UnsafeRawBufferPointer, lane: Int, laneCount: Int, maxWindowLog: Int) {
         guard let decoder = ZstdFrameDecoder(file: file, maxWindowLog: maxWindowLog) else { return nil }
@@ -50,6 +54,7 @@ struct ZstdFrameLane: ~Copyable {
             scanned += 1
             if scanned - 1 == nextStart {
                 decoder.start(frame)
+                summarizer.startFrame(atStreamStart: nextStart == 0)
                 current = (frame, nextStart, 0)
                 nextStart += laneCount
                 return true
@@ -60,9 +65,29 @@ struct ZstdFrameLane: ~Copyable {
 
     /// Decodes the current frame's next window into `destination` (a frame must be
     /// in progress). The frame is finished when the piece ends it or faults.
-    mutating func fillNext(_ destination: UnsafeMutableRawPointer, capacity: Int, window: Int) -> ZstdDecodedPiece {
+    /// With a `layout`, also summarises the window's pcap records into `summaries`
+    /// (room for `summaryCapacity`) while its bytes are in this thread's cache.
+    mutating func fillNext(
+        _ destination: UnsafeMutableRawPointer, capacity: Int, window: Int,
+        layout: PcapRecordLayout?, summaries: UnsafeMutablePointer<PcapRecordSummary>, summaryCapacity: Int
+    ) -> ZstdDecodedPiece {
         let (frame, sequence, piece) = current!
-        let fill = decoder.fill(destination, capacity: capacity)
+        summarizer.beginWindow(layout: layout, into: summaries, capacity: summaryCapacity)
+        var fill: ZstdFrameDecoder.Fill
+        if layout == nil {
+            fill = decoder.fill(destination, capacity: capacity)
+        } else {
+            // Decode in chunks small enough to stay in this core's cache until the
+            // walk has read their record headers.
+            var produced = 0
+            repeat {
+                fill = decoder.fill(destination + produced, capacity: min(Self.walkChunk, capacity - produced))
+                produced += fill.count
+                summarizer.walk(destination, produced: produced)
+            } while produced < capacity && !fill.frameDone && fill.fault == nil
+            fill.count = produced
+        }
+        let walked = summarizer.finishWindow(destination, length: fill.count)
         let ends = fill.frameDone || fill.fault != nil
         current = ends ? nil : (frame, sequence, piece + 1)
         return ZstdDecodedPiece(
@@ -70,7 +95,7 @@ struct ZstdFrameLane: ~Copyable {
             window: ZstdWindow(
                 index: window, base: UnsafeRawPointer(destination), length: fill.count,
                 frameIndex: frame.index, frameOffset: UInt64(frame.offset),
-                endsFrame: ends, skippableBefore: frame.skippableBefore),
+                endsFrame: ends, skippableBefore: frame.skippableBefore, summaries: walked),
             fault: fill.fault.map { ZstdFault(reason: $0, frameIndex: frame.index, frameOffset: UInt64(frame.offset)) })
     }
 }

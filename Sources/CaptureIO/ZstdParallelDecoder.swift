@@ -17,6 +17,11 @@ import Darwin
 /// to decode its own next frame ahead. Handoffs take the lock once per window
 /// (1 MiB), and each thread is woken only by the event it waits for.
 ///
+/// Each decoding thread also walks the classic pcap record headers of the windows
+/// it decodes, while they are in its cache, and hands compact summaries to the
+/// consumer with the window (`PcapRecordSummarizer`): otherwise the consumer
+/// would pull one cache line per record over from the core that wrote it.
+///
 /// Windows come from the shared ring, so decoded-ahead data is bounded by
 /// `windowCount`. Deadlock freedom: the *head* frame (the one the consumer reads)
 /// may take any free window; any other frame may take one only if another stays
@@ -45,6 +50,14 @@ final class ZstdParallelDecoder: ZstdWindowProducer, @unchecked Sendable {
     private var stopping = false
     private var pendingFault: ZstdFault?
     private var consumerWaiting = false
+    /// Set once the consumer has read a classic pcap file header.
+    private var recordLayout: PcapRecordLayout?
+
+    /// Room for `summaryCapacity` record summaries per window, owned by the
+    /// window's slot (it follows the window's lifecycle in the ring). A window of
+    /// records shorter than 128 bytes on average is only partly summarised.
+    private let summaryCapacity: Int
+    private let summaryStorage: UnsafeMutablePointer<PcapRecordSummary>
 
     private var threads: [pthread_t] = []
 
@@ -56,6 +69,8 @@ final class ZstdParallelDecoder: ZstdWindowProducer, @unchecked Sendable {
             return nil
         }
         consumerLane = lane
+        summaryCapacity = max(ring.size / 128, 16)
+        summaryStorage = .allocate(capacity: summaryCapacity * ring.count)
         self.file = file
         self.ring = ring
         self.maxWindowLog = maxWindowLog
@@ -76,6 +91,8 @@ final class ZstdParallelDecoder: ZstdWindowProducer, @unchecked Sendable {
         }
     }
 
+    deinit { summaryStorage.deallocate() }
+
     /// Threads decoding frames, the consumer's included.
     var threadCount: Int { threads.count + 1 }
 
@@ -88,6 +105,14 @@ final class ZstdParallelDecoder: ZstdWindowProducer, @unchecked Sendable {
         }
         for t in threads { joinThread(t) }
         threads.removeAll()
+    }
+
+    func announce(_ layout: PcapRecordLayout) {
+        lock.withLock { recordLayout = layout }
+    }
+
+    private func summaries(of window: Int) -> UnsafeMutablePointer<PcapRecordSummary> {
+        summaryStorage + window * summaryCapacity
     }
 
     // MARK: - Workers
@@ -114,9 +139,12 @@ final class ZstdParallelDecoder: ZstdWindowProducer, @unchecked Sendable {
                 }
                 ring.waitForFreedLocked()
             }
+            let layout = recordLayout
             lock.unlock()
             guard let window else { return }
-            let piece = lane.fillNext(ring.base(window), capacity: ring.size, window: window)
+            let piece = lane.fillNext(
+                ring.base(window), capacity: ring.size, window: window,
+                layout: layout, summaries: summaries(of: window), summaryCapacity: summaryCapacity)
             lock.withLock { publishLocked(piece) }
         }
         lock.withLock { noteEndLocked(frames: lane.scanned, skippable: lane.skippableFrames) }
@@ -200,8 +228,11 @@ final class ZstdParallelDecoder: ZstdWindowProducer, @unchecked Sendable {
             taken = ring.takeFreeLocked(for: 0)
         }
         let window = taken!
+        let layout = recordLayout
         lock.unlock()
-        let piece = consumerLane.fillNext(ring.base(window), capacity: ring.size, window: window)
+        let piece = consumerLane.fillNext(
+            ring.base(window), capacity: ring.size, window: window,
+            layout: layout, summaries: summaries(of: window), summaryCapacity: summaryCapacity)
         lock.lock()
         ready.append(piece)
     }

@@ -12,6 +12,8 @@ struct ZstdWindow {
     var endsFrame: Bool
     /// Skippable frames that precede the frame in the file.
     var skippableBefore: Int
+    /// Record headers walked by the thread that decoded the window (parallel decoding only).
+    var summaries: ZstdWindowSummaries = .none
 }
 
 /// Why decompression stopped, with the frame it happened in.
@@ -34,5 +36,13 @@ protocol ZstdWindowProducer: AnyObject {
     var skippableFrames: Int { get }
     /// Stops worker threads (if any) and waits for them.
     func shutdown()
+    /// The stream holds classic pcap records laid out this way: decoding threads
+    /// may summarise the records of the windows they decode from now on.
+    func announce(_ layout: PcapRecordLayout)
+}
+
+extension ZstdWindowProducer {
+    /// Decoding on the consumer's own thread: it walks windows while they are hot anyway.
+    func announce(_ layout: PcapRecordLayout) {}
 }
 

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The fixed pool of decompression windows of one zstd reader.
 ///
 /// Memory is `count * size` bytes, allocated once, whatever the file claims.
@@ -29,13 +35,23 @@ final class ZstdWindowRing: @unchecked Sendable {
     init(size: Int, count: Int) {
         self.size = max(size, 1)
         self.count = max(count, 1)
-        memory = .allocate(byteCount: self.size * self.count, alignment: 64)
+        let bytes = self.size * self.count
+        if bytes >= Self.hugePage {
+            // Huge pages: a ring of 16 MiB would otherwise take 4096 page faults
+            // (each zeroing a 4 KiB page) on every reader that fills all of it.
+            memory = .allocate(byteCount: bytes, alignment: Self.hugePage)
+            _ = madvise(memory, bytes, MADV_HUGEPAGE)
+        } else {
+            memory = .allocate(byteCount: bytes, alignment: 64)
+        }
         references = Array(repeating: 0, count: self.count)
         producerOwned = Array(repeating: false, count: self.count)
         lastFilledBy = Array(repeating: 0, count: self.count)
     }
 
     deinit { memory.deallocate() }
+
+    private static var hugePage: Int { 2 << 20 }
 
     func base(_ window: Int) -> UnsafeMutableRawPointer { memory + window * size }
 
