@@ -16,7 +16,7 @@ extension CaptureReader {
         // make progress (a frame decoded ahead needs a window of its own), and each
         // thread owns a zstd context.
         let workers = min(options.decompressionThreads, ring.count, 64)
-        if workers > 1 && Self.hasSeveralDataFrames(file.bytes) {
+        if workers > 1 && Self.hasSeveralDataFrames(file) {
             if let parallel = ZstdParallelDecoder(
                 file: file, ring: ring, threads: workers, maxWindowLog: options.maxZstdWindowLog) {
                 producer = parallel
@@ -62,9 +62,21 @@ extension CaptureReader {
 
     /// Whether the file holds at least two data frames (worth decoding in parallel).
     /// Looks at the first two frame headers only.
-    static func hasSeveralDataFrames(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        var scanner = ZstdFrameScanner(bytes)
+    /// Whether a second data frame starts within the file's first
+    /// `frameScanLimit` bytes: only then are frames decoded in parallel.
+    ///
+    /// Finding a frame's end walks all its block headers, which maps nearly every
+    /// page it spans; a one-frame file of 536 MB then stayed resident whole. So
+    /// the walk stops at the limit (a file whose first frame is longer streams on
+    /// one thread, like a one-frame file) and its pages are handed back at once.
+    static func hasSeveralDataFrames(_ file: MappedFile) -> Bool {
+        let prefix = UnsafeRawBufferPointer(rebasing: file.bytes[..<min(file.bytes.count, frameScanLimit)])
+        defer { file.dropResidentPages(before: prefix.count) }
+        var scanner = ZstdFrameScanner(prefix)
         guard let first = scanner.next(), first.damage == nil else { return false }
         return scanner.next() != nil
     }
+
+    /// How much of a zstd file `hasSeveralDataFrames` reads.
+    static let frameScanLimit = 64 << 20
 }

@@ -72,6 +72,16 @@ public final class MappedFile: @unchecked Sendable {
         releasedUpTo = end
     }
 
+    /// Drops the resident pages below `offset` (a read-ahead scan is done with
+    /// them), without moving the point `releasePages` continues from. As there,
+    /// a later access just faults a page back in.
+    public func dropResidentPages(before offset: Int) {
+        guard owned, let base = bytes.baseAddress else { return }
+        let end = min(offset, bytes.count) & ~(Self.pageSize - 1)
+        guard end > 0 else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base), end, MADV_DONTNEED)
+    }
+
     private static let pageSize = max(4096, Int(sysconf(Int32(_SC_PAGESIZE))))
 
     deinit {

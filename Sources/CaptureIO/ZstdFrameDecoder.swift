@@ -7,6 +7,9 @@ struct ZstdFrameDecoder: ~Copyable {
     private let file: UnsafeRawPointer?
     private var input = ZSTD_inBuffer(src: nil, size: 0, pos: 0)
     private(set) var frame: ZstdFrame?
+    /// File offset up to which the compressed input has been consumed (nothing
+    /// below it is read again).
+    private(set) var consumedEnd = 0
 
     /// - Parameter maxWindowLog: refuse frames whose window needs more than
     ///   2^maxWindowLog bytes (the decoder's own history buffer), so memory stays bounded.
@@ -36,6 +39,7 @@ struct ZstdFrameDecoder: ~Copyable {
     mutating func fill(_ destination: UnsafeMutableRawPointer, capacity: Int) -> Fill {
         guard let frame else { return Fill(count: 0, frameDone: true, fault: nil) }
         var output = ZSTD_outBuffer(dst: destination, size: capacity, pos: 0)
+        defer { consumedEnd = frame.offset + input.pos }
         while output.pos < output.size {
             let before = (input.pos, output.pos)
             let hint = ZSTD_decompressStream(context, &output, &input)
@@ -55,7 +59,7 @@ struct ZstdFrameDecoder: ~Copyable {
                 // No progress with room to write: the input ran out inside the frame
                 // (or the decoder is stuck, which must not become a busy loop).
                 self.frame = nil
-                let why = frame.damage.map { " (\($0))" } ?? ""
+                let why = frame.extentProblem(in: file).map { " (\($0))" } ?? ""
                 let reason = input.pos == input.size
                     ? "truncated frame: compressed data ends inside the frame" : "decoder made no progress"
                 return Fill(count: output.pos, frameDone: false, fault: reason + why)

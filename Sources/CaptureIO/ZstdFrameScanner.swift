@@ -15,6 +15,18 @@ struct ZstdFrame: Sendable {
     var damage: String?
     /// Skippable frames seen before this frame (for statistics).
     var skippableBefore: Int
+    /// False for a frame handed out by `nextUnmeasured`: its extent is not known
+    /// yet (`length` runs to the end of the file) and the decoder finds its end.
+    var isMeasured = true
+
+    /// Why the frame's extent cannot be determined, computed now (nil when it can):
+    /// what `damage` would have said had the frame been measured.
+    func extentProblem(in file: UnsafeRawPointer?) -> String? {
+        if isMeasured { return damage }
+        guard let file else { return nil }
+        let size = ZSTD_findFrameCompressedSize(file + offset, length)
+        return ZSTD_isError(size) != 0 ? String(cString: ZSTD_getErrorName(size)) : nil
+    }
 }
 
 /// Finds frame boundaries on the mapped compressed file, lazily (one frame per
@@ -37,6 +49,24 @@ struct ZstdFrameScanner {
 
     /// The next data frame, or nil after the last one (or after a damaged frame).
     mutating func next() -> ZstdFrame? {
+        next(measuring: true)
+    }
+
+    /// The next data frame without walking its blocks to find its end: a decoder
+    /// that streams the frame finds the end itself and reports it with
+    /// `frameEnded(at:)`. Measuring touches every block header, which faults in
+    /// nearly every page of a large frame before decoding starts (a 536 MB
+    /// one-frame file kept 540 MB resident).
+    mutating func nextUnmeasured() -> ZstdFrame? {
+        next(measuring: false)
+    }
+
+    /// Where the frame from `nextUnmeasured` ended (the decoder consumed it up to there).
+    mutating func frameEnded(at end: Int) {
+        position = min(max(position, end), count)
+    }
+
+    private mutating func next(measuring: Bool) -> ZstdFrame? {
         while !stopped, position < count, let base {
             let p = base + position
             let rest = count - position
@@ -54,6 +84,10 @@ struct ZstdFrameScanner {
             }
             let index = framesSeen
             framesSeen += 1
+            if !measuring {
+                return ZstdFrame(index: index, offset: position, length: rest, damage: nil,
+                                 skippableBefore: skippableFrames, isMeasured: false)
+            }
             let size = ZSTD_findFrameCompressedSize(p, rest)
             if ZSTD_isError(size) != 0 {
                 stopped = true

@@ -190,6 +190,10 @@ final class ZstdParallelDecoder: ZstdWindowProducer, @unchecked Sendable {
                     }
                 }
                 ring.deliverLocked(window.index)
+                // Frames are delivered in order: every thread now decodes this frame
+                // or a later one, so the compressed pages before it can go (they
+                // count towards RSS like any mapped page).
+                file.releasePages(before: Int(window.frameOffset))
                 return window
             }
             if let frameCount, wantSequence >= frameCount { return nil }

@@ -66,6 +66,61 @@ final class MappedPageReleaseTests: XCTestCase {
         XCTAssertTrue(counts.allSatisfy { $0 * perRecord <= CaptureReader.maxMappedBatchBytes + perRecord }, "\(counts)")
     }
 
+    /// The compressed mapping of a zstd trace is handed back behind the decoder
+    /// too, one frame or many: the frame scan that decides between serial and
+    /// parallel decoding reads at most `frameScanLimit` and drops what it read.
+    /// 216 MB of incompressible records (a 1 KiB match window keeps zstd from
+    /// shrinking the repeated payload), as one frame and as 26 frames on 2 threads.
+    /// The bound: the release lag and step, plus what decoders hold ahead of the
+    /// consumer (its frame and the next, the window ring), plus fault-around slack;
+    /// the frame scan's pages are gone before decoding starts.
+    func testZstdCompressedPagesLeaveTheResidentSet() throws {
+        let recordData = 60_000
+        let records = 3_600
+        var generator = SystemRandomNumberGenerator()
+        let payload = (0 ..< recordData).map { _ in UInt8.random(in: 0 ... 255, using: &generator) }
+        var pcap = PcapBytes.file(packets: [])
+        pcap.reserveCapacity(24 + records * (16 + recordData))
+        for i in 0 ..< records {
+            var w = ByteWriter(bigEndian: false)
+            w.u32(1_700_000_000 + UInt32(i)); w.u32(0); w.u32(UInt32(recordData)); w.u32(UInt32(recordData))
+            pcap += w.bytes
+            pcap += payload
+        }
+        let chunk = 8 << 20
+        let frames = stride(from: 0, to: pcap.count, by: chunk).map {
+            ZstdBytes.compressStreaming(Array(pcap[$0 ..< min($0 + chunk, pcap.count)]), windowLog: 10)
+        }
+        let variants: [(String, [UInt8], Int)] = [
+            ("one frame", ZstdBytes.compressStreaming(pcap, windowLog: 10), 1),
+            ("\(frames.count) frames", frames.reduce([], +), 2),
+        ]
+        pcap = []
+        let options = ReaderOptions()
+        let ahead = 2 * chunk + options.windowCount * options.windowSize
+        let limit = max(CaptureReader.frameScanLimit, MappedFile.releaseLag + MappedFile.releaseStep + ahead) + (16 << 20)
+        for (label, compressed, threads) in variants {
+            XCTAssertGreaterThan(compressed.count, limit + limit / 2, "\(label): the file must be well above the bound")
+            let url = try temporaryDirectory(self).appendingPathComponent("big-\(threads).pcap.zst")
+            try Data(compressed).write(to: url)
+            var options = options
+            options.decompressionThreads = threads
+            let reader = try CaptureReader(path: url.path, options: options)
+            XCTAssertEqual(reader.decompressionThreadsInUse, threads, label)
+            var batch = PacketBatch()
+            var delivered = 0
+            var peakResident = 0
+            while true {
+                let count = try reader.nextBatch(into: &batch, maxPackets: 64)
+                if count == 0 { break }
+                delivered += count
+                peakResident = max(peakResident, try residentBytes(ofMappingAt: reader.file.bytes.baseAddress!))
+            }
+            XCTAssertEqual(delivered, records, label)
+            XCTAssertLessThan(peakResident, limit, "\(label): resident pages of the compressed mapping peaked at \(peakResident) bytes")
+        }
+    }
+
     private func writeLargePcap(to url: URL, records: Int, recordData: Int) throws {
         var header = PcapBytes.file(packets: [])
         header.reserveCapacity(24)
