@@ -46,7 +46,7 @@ extension PolicyEngine {
         let config = configuration.scan
         let id = connection.id
         let now = networkTime
-        let hasFTPData = connections[id]?.services.contains("ftp-data") ?? false
+        let hasFTPData = servicesIncludeFTPData && connections[id]?.hasFTPData == true
         let service = hasFTPData ? PortValue(20, .tcp)
             : PortValue(reverse ? id.originatorPort : id.responderPort, id.proto)
         let reverseService = PortValue(reverse ? id.responderPort : id.originatorPort, id.proto)

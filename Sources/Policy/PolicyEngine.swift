@@ -29,10 +29,19 @@ public final class PolicyEngine {
 
     // portmapper.bro
     @exclusivity(unchecked) var didPMLog: Set<PMLogKey> = []
-    @exclusivity(unchecked) var suppressPMLog: Set<AddressName> = []
+    /// `suppress_pm_log`: the script only ever adds `[client, "walld"]`, so the
+    /// clients are kept and a lookup with any other name is false without hashing.
+    @exclusivity(unchecked) var suppressPMLogWalld: Set<IPv4Address> = []
     @exclusivity(unchecked) var rpcServerMap: [ServerPort: String] = [:]
     let anyRPCOkay: Set<AddressName>
-    let namedPorts: NamedPortBits
+    let namedPorts: PortBits
+    /// hot.bro's port tables as bits: `check_hot` tests them for every portmapper call.
+    let hotAllowPorts: PortBits
+    let hotSuccessPorts: PortBits
+    let hotRejectedPorts: PortBits
+    /// Whether any connection's `c$service` ever held `ftp-data` (hot.bro and scan.bro
+    /// exempt those connections); until then the per-connection test is skipped.
+    @exclusivity(unchecked) var servicesIncludeFTPData = false
     /// `rpc_do_not_complain[[proc, T]]` by `PortmapperProcedure.rawValue`.
     let quietWhenAnswered: [Bool]
 
@@ -61,6 +70,10 @@ public final class PolicyEngine {
     @exclusivity(unchecked) var firstServices: [[String]: String] = [:]
     /// Reused bytes for building message texts (leaf helpers only, never nested).
     let scratch = LineBuffer(capacity: 512)
+    /// `mappingText`'s entry texts, their ranges and the distinct entries of one reply.
+    let mappingArena = LineBuffer(capacity: 1024)
+    @exclusivity(unchecked) var mappingRanges: [ArenaRange] = []
+    @exclusivity(unchecked) var mappingSeen: [MappingKey] = []
     /// Lets sweeps skip tables in which nothing can have expired yet.
     @exclusivity(unchecked) var expiryBounds = ExpiryBounds()
 
@@ -72,7 +85,11 @@ public final class PolicyEngine {
             for service in configuration.nfsServices { okay.insert(AddressName(server, service)) }
         }
         anyRPCOkay = okay
-        namedPorts = NamedPortBits(configuration.portNames)
+        namedPorts = PortBits(configuration.portNames.keys)
+        hotAllowPorts = PortBits(configuration.hotAllowServices)
+        hotSuccessPorts = PortBits(
+            Array(configuration.flagSuccessfulService.keys) + Array(configuration.flagSuccessfulInboundService.keys))
+        hotRejectedPorts = PortBits(configuration.flagRejectedService)
         var quiet = [Bool](repeating: false, count: PortmapperProcedure.allCases.count)
         for procedure in PortmapperProcedure.allCases {
             quiet[Int(procedure.rawValue)] = configuration.rpcDoNotComplain.contains(
@@ -88,8 +105,18 @@ public final class PolicyEngine {
         queue.append(input)
     }
 
+    /// Dispatches a caller's input at once instead of queueing it. Handlers only ever
+    /// append raised events behind the queue, so dispatching each of a packet's inputs
+    /// in order and then calling `drain()` runs exactly what enqueueing them all and
+    /// draining would, without copying every input into and out of the queue.
+    /// Precondition: no caller-enqueued input is still waiting in the queue.
+    public func dispatchNow(_ input: PolicyInput) {
+        dispatch(input)
+    }
+
     /// Processes queued inputs in FIFO order, including those raised while draining.
     public func drain() {
+        if queue.isEmpty { return }
         while queueHead < queue.count {
             let input = queue[queueHead]
             queueHead += 1
@@ -109,6 +136,17 @@ public final class PolicyEngine {
     public func takeOutput() -> PolicyOutput {
         defer { output = PolicyOutput() }
         return output
+    }
+
+    /// The records produced since the last `clearOutput()` (or `takeOutput()`).
+    public var pendingOutput: PolicyOutput { output }
+
+    /// Forgets the records produced so far, keeping the lists' storage when no
+    /// reader still holds them (a caller that writes them out at once).
+    public func clearOutput() {
+        if !output.weirds.isEmpty { output.weirds.removeAll(keepingCapacity: true) }
+        if !output.notices.isEmpty { output.notices.removeAll(keepingCapacity: true) }
+        if !output.connections.isEmpty { output.connections.removeAll(keepingCapacity: true) }
     }
 
     func dispatch(_ input: PolicyInput) {
@@ -189,11 +227,16 @@ struct ConnectionRecord {
     var hot = 0
     /// conn.bro `hot_conns_reported[c$id]`.
     var hotReported: Set<String> = []
+    /// `"ftp-data" in c$service`, kept as services are added.
+    var hasFTPData = false
 
     static let compressorPending = ConnectionRecord(addl: "cc=1")
 
     mutating func addService(_ name: String) {
-        if !services.contains(name) { services.append(name) }
+        if !services.contains(name) {
+            services.append(name)
+            if name == "ftp-data" { hasFTPData = true }
+        }
     }
 }
 

@@ -31,13 +31,14 @@ public enum PortNames {
     ]
 }
 
-/// Which ports have a `port_names` entry, one bit per (protocol, number): most
-/// ports a run sees have none, and a bit test spares hashing them.
-struct NamedPortBits {
+/// Membership of a port table (`port_names`, hot.bro's service sets), one bit per
+/// (protocol, number): most ports a run sees are in none, and a bit test spares
+/// hashing them.
+struct PortBits {
     private var words = [UInt64](repeating: 0, count: 3 * 1024)
 
-    init(_ names: [PortValue: String]) {
-        for port in names.keys {
+    init(_ ports: some Sequence<PortValue>) {
+        for port in ports {
             let bit = Self.bit(port)
             words[bit >> 6] |= 1 << UInt64(bit & 63)
         }
