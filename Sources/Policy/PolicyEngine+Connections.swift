@@ -9,7 +9,7 @@ extension PolicyEngine {
         // notice.bro: forget the tag one second later (other handlers may still notice).
         tagDeletions.append((networkTime + configuration.noticeTagForgetDelay, id))
         // weird.bro
-        weirdIgnore[idString(id)] = nil
+        if !weirdIgnore.isEmpty { weirdIgnore[idString(id)] = nil }
         didInconsistencyMessage.remove(id)
         // conn.bro (runs last): hot re-check for still-open TCP connections, hot notice,
         // then the line.
@@ -78,7 +78,7 @@ extension PolicyEngine {
             "OTH": "?>?", "REJ": "[", "RSTO": ">]", "RSTOS0": "}]", "RSTR": ">[", "RSTRH": "<[",
             "S0": "}", "S1": ">", "S2": "}2", "S3": "}3", "SF": ">", "SH": ">h", "SHR": "<h",
         ][summary.stateCode] ?? "?>?"
-        let serviceName = configuration.portNames[PortValue(id.responderPort, id.proto)] ?? "other"
+        let serviceName = portName(PortValue(id.responderPort, id.proto)) ?? "other"
         let state = summary.stateCode
         if state == "S0" || state == "S1" || state == "REJ" {
             return "\(id.originator) \(graphic) \(id.responder)/\(serviceName) \(record.addl)"

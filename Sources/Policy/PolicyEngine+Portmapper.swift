@@ -179,9 +179,7 @@ extension PolicyEngine {
 
     /// `PortValue.description` (`N/proto`) as bytes.
     func appendPort(_ port: PortValue, to text: LineBuffer) {
-        text.appendDecimal(UInt64(port.number))
-        text.append(byte: UInt8(ascii: "/"))
-        text.append(port.proto.description)
+        ReferenceLogLines.appendPort(port, to: text)
     }
 
     /// Cached `ScriptTableOrder.dumpVisitOrder` (replies repeat the same few sizes; a

@@ -34,11 +34,14 @@ public final class PolicyEngine {
     @exclusivity(unchecked) var suppressPMLogWalld: Set<IPv4Address> = []
     @exclusivity(unchecked) var rpcServerMap: [ServerPort: String] = [:]
     let anyRPCOkay: Set<AddressName>
-    let namedPorts: PortBits
+    let portNames: PortNameTable
     /// hot.bro's port tables as bits: `check_hot` tests them for every portmapper call.
     let hotAllowPorts: PortBits
     let hotSuccessPorts: PortBits
     let hotRejectedPorts: PortBits
+    /// scan.bro's `skip_services` / `skip_outbound_services` as bits.
+    let scanSkipPorts: PortBits
+    let scanSkipOutboundPorts: PortBits
     /// Whether any connection's `c$service` ever held `ftp-data` (hot.bro and scan.bro
     /// exempt those connections); until then the per-connection test is skipped.
     @exclusivity(unchecked) var servicesIncludeFTPData = false
@@ -70,6 +73,8 @@ public final class PolicyEngine {
     @exclusivity(unchecked) var firstServices: [[String]: String] = [:]
     /// Reused bytes for building message texts (leaf helpers only, never nested).
     let scratch = LineBuffer(capacity: 512)
+    /// Bytes of a notice tag under construction (may be drawn while `scratch` holds a message).
+    let tagScratch = LineBuffer(capacity: 64)
     /// `mappingText`'s entry texts, their ranges and the distinct entries of one reply.
     let mappingArena = LineBuffer(capacity: 1024)
     @exclusivity(unchecked) var mappingRanges: [ArenaRange] = []
@@ -85,11 +90,13 @@ public final class PolicyEngine {
             for service in configuration.nfsServices { okay.insert(AddressName(server, service)) }
         }
         anyRPCOkay = okay
-        namedPorts = PortBits(configuration.portNames.keys)
+        portNames = PortNameTable(configuration.portNames)
         hotAllowPorts = PortBits(configuration.hotAllowServices)
         hotSuccessPorts = PortBits(
             Array(configuration.flagSuccessfulService.keys) + Array(configuration.flagSuccessfulInboundService.keys))
         hotRejectedPorts = PortBits(configuration.flagRejectedService)
+        scanSkipPorts = PortBits(configuration.scan.skipServices)
+        scanSkipOutboundPorts = PortBits(configuration.scan.skipOutboundServices)
         var quiet = [Bool](repeating: false, count: PortmapperProcedure.allCases.count)
         for procedure in PortmapperProcedure.allCases {
             quiet[Int(procedure.rawValue)] = configuration.rpcDoNotComplain.contains(

@@ -1,0 +1,49 @@
+import PacketDecoding
+import XCTest
+@testable import Policy
+
+/// The engine's cheap stand-ins for hashed tables and String formatting must agree
+/// with what they replace.
+final class LookupTableTests: XCTestCase {
+    func testPortNameTableAgreesWithThePortNamesDictionary() {
+        let table = PortNameTable(PortNames.defaultTable)
+        for proto in [TransportProtocol.tcp, .udp, .icmp] {
+            for number in 0...UInt16(7000) {
+                let port = PortValue(number, proto)
+                XCTAssertEqual(table.name(port), PortNames.defaultTable[port], "\(port)")
+            }
+        }
+        let empty = PortNameTable([:])
+        XCTAssertNil(empty.name(PortValue(111, .udp)))
+    }
+
+    func testPortBitsHoldExactlyTheirPorts() {
+        let ports: Set<PortValue> = [PortValue(0, .tcp), PortValue(65535, .udp), PortValue(8, .icmp)]
+        let bits = PortBits(ports)
+        for port in ports { XCTAssertTrue(bits.contains(port)) }
+        XCTAssertFalse(bits.contains(PortValue(0, .udp)))
+        XCTAssertFalse(bits.contains(PortValue(65535, .tcp)))
+        XCTAssertFalse(bits.contains(PortValue(9, .icmp)))
+    }
+
+    func testLowercaseHexMatchesStringRadix() {
+        let line = LineBuffer()
+        for value: UInt64 in [1, 9, 10, 15, 16, 255, 256, 0xabcdef, 0x1_0000_0000, .max] {
+            line.removeAll()
+            PolicyEngine.appendLowercaseHex(value, to: line)
+            XCTAssertEqual(line.string, String(value, radix: 16))
+        }
+    }
+
+    func testTimeTextCacheKeepsTheSignOfZero() {
+        let cache = TimeTextCache()
+        let line = LineBuffer()
+        for time in [0.0, -0.0, -0.0, 1.5, 1.5, 0.0] {
+            line.removeAll()
+            cache.append(time, to: line)
+            let plain = LineBuffer()
+            plain.appendFixed(time)
+            XCTAssertEqual(line.string, plain.string)
+        }
+    }
+}
