@@ -72,8 +72,10 @@ final class PolicyStage<Sink: EngineSink> {
         }
         if !handlerEvents.isEmpty { dispatchHandlerEvents() }
         policy.drain()
-        emit(policy.pendingOutput)
-        policy.clearOutput()
+        if policy.hasOutput {
+            emit(policy.pendingOutput)
+            policy.clearOutput()
+        }
     }
 
     /// `bro_done`: end-of-run summaries.

@@ -150,11 +150,11 @@ extension PolicyEngine {
     func pmActivity(_ record: inout ConnectionRecord, _ connection: PolicyConnection, logIt: Bool,
                     procedure: PortmapperProcedure) {
         let id = connection.id
-        let key = PMLogKey(client: id.originator, server: id.responder, procedure: procedure)
+        let key = UInt64(id.originator.value) << 32 | UInt64(id.responder.value)
         let name = procedure.scriptName
         // The key is remembered before the notice is raised; nothing in between reads it.
         guard logIt, !isPMLogSuppressed(id.originator, name),
-              didPMLog.insert(key).inserted else { return }
+              didPMLog[Int(procedure.rawValue)].insert(key) else { return }
         scratch.removeAll()
         scratch.append("rpc: ")
         appendID(id, to: scratch)

@@ -28,7 +28,8 @@ public final class PolicyEngine {
     @exclusivity(unchecked) var connections: [ConnectionID: ConnectionRecord] = [:]
 
     // portmapper.bro
-    @exclusivity(unchecked) var didPMLog: Set<PMLogKey> = []
+    /// `did_pm_log[client, server, proc]`: per procedure, client and server packed in a word.
+    @exclusivity(unchecked) var didPMLog = [WordSet](repeating: WordSet(), count: PortmapperProcedure.allCases.count)
     /// `suppress_pm_log`: the script only ever adds `[client, "walld"]`, so the
     /// clients are kept and a lookup with any other name is false without hashing.
     @exclusivity(unchecked) var suppressPMLogWalld: Set<IPv4Address> = []
@@ -145,6 +146,9 @@ public final class PolicyEngine {
         return output
     }
 
+    /// Whether any record was produced since the last `clearOutput()`.
+    public var hasOutput: Bool { !output.isEmpty }
+
     /// The records produced since the last `clearOutput()` (or `takeOutput()`).
     public var pendingOutput: PolicyOutput { output }
 
@@ -244,18 +248,6 @@ struct ConnectionRecord {
             services.append(name)
             if name == "ftp-data" { hasFTPData = true }
         }
-    }
-}
-
-struct PMLogKey: Hashable {
-    var client: IPv4Address
-    var server: IPv4Address
-    var procedure: PortmapperProcedure
-
-    /// One word per key instead of three hashed fields.
-    func hash(into hasher: inout Hasher) {
-        hasher.combine(UInt64(client.value) << 32 | UInt64(server.value))
-        hasher.combine(procedure.rawValue)
     }
 }
 

@@ -46,4 +46,18 @@ final class LookupTableTests: XCTestCase {
             XCTAssertEqual(line.string, plain.string)
         }
     }
+
+    func testWordSetAgreesWithSetThroughGrowth() {
+        var words = WordSet()
+        var reference = Set<UInt64>()
+        var generator = SystemRandomNumberGenerator()
+        var samples: [UInt64] = [0, 1, .max, 0x0a00_0001_0a00_0002]
+        for _ in 0..<3000 { samples.append(UInt64.random(in: 0...5000, using: &generator) << 32 | 7) }
+        for word in samples {
+            XCTAssertEqual(words.insert(word), reference.insert(word).inserted, "\(word)")
+        }
+        XCTAssertEqual(words.count, reference.count)
+        for word in samples { XCTAssertTrue(words.contains(word)) }
+        XCTAssertFalse(words.contains(2))
+    }
 }
