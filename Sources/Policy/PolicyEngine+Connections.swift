@@ -65,10 +65,31 @@ extension PolicyEngine {
     /// procedure-name sequences, and the hash-order model is costly to rebuild.
     func firstService(_ services: [String]) -> String? {
         guard services.count > 1 else { return services.first }
+        // Lists of portmapper procedure names (all of them here) are keyed by a word.
+        if let code = Self.procedureSequenceCode(services) {
+            if let first = firstServicesByCode[code] { return first }
+            let first = ScriptTableOrder.firstService(services)
+            if let first { firstServicesByCode[code] = first }
+            return first
+        }
         if let first = firstServices[services] { return first }
         let first = ScriptTableOrder.firstService(services)
         if let first, firstServices.count < 4096 { firstServices[services] = first }
         return first
+    }
+
+    /// The list as 3-bit procedure numbers (+1), first name in the low bits; nil when a
+    /// name is not a procedure's or the list is longer than the word holds. Distinct
+    /// lists get distinct codes; ordered selections of the six names (under 2,000)
+    /// bound the cache.
+    static func procedureSequenceCode(_ services: [String]) -> UInt64? {
+        guard services.count <= 21 else { return nil }
+        var code: UInt64 = 0
+        for (position, name) in services.enumerated() {
+            guard let procedure = PortmapperProcedure.allCases.first(where: { $0.scriptName == name }) else { return nil }
+            code |= UInt64(procedure.rawValue + 1) << UInt64(3 * position)
+        }
+        return code
     }
 
     /// conn.bro `full_id_string` (text of a SensitiveConnection notice).

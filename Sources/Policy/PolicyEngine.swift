@@ -72,6 +72,7 @@ public final class PolicyEngine {
     @exclusivity(unchecked) var dumpVisitOrders: [Int: [Int]] = [:]
     /// conn.log service picks by service list (see `firstService`).
     @exclusivity(unchecked) var firstServices: [[String]: String] = [:]
+    @exclusivity(unchecked) var firstServicesByCode: [UInt64: String] = [:]
     /// Reused bytes for building message texts (leaf helpers only, never nested).
     let scratch = LineBuffer(capacity: 512)
     /// Bytes of a notice tag under construction (may be drawn while `scratch` holds a message).

@@ -60,4 +60,23 @@ final class LookupTableTests: XCTestCase {
         for word in samples { XCTAssertTrue(words.contains(word)) }
         XCTAssertFalse(words.contains(2))
     }
+
+    func testFirstServiceByProcedureCodeMatchesTheHashOrderModel() {
+        let engine = PolicyEngine()
+        let names = PortmapperProcedure.allCases.map(\.scriptName)
+        var codes = Set<UInt64>()
+        var lists: [[String]] = []
+        for a in names { for b in names where b != a { for c in names where c != a && c != b { lists.append([a, b, c]) } } }
+        lists.append(names)
+        lists.append(Array(names.reversed()))
+        for list in lists {
+            // Twice: the second answer comes from the cache.
+            XCTAssertEqual(engine.firstService(list), ScriptTableOrder.firstService(list), "\(list)")
+            XCTAssertEqual(engine.firstService(list), ScriptTableOrder.firstService(list), "\(list)")
+            codes.insert(PolicyEngine.procedureSequenceCode(list)!)
+        }
+        XCTAssertEqual(codes.count, lists.count, "distinct lists, distinct codes")
+        XCTAssertNil(PolicyEngine.procedureSequenceCode(["pm_dump", "ftp-data"]))
+        XCTAssertEqual(engine.firstService(["pm_dump", "ftp-data"]), ScriptTableOrder.firstService(["pm_dump", "ftp-data"]))
+    }
 }
