@@ -30,7 +30,7 @@ extension PolicyEngine {
             if let text = configuration.flagSuccessfulService[service]
                 ?? (inbound ? configuration.flagSuccessfulInboundService[service] : nil) {
                 record.hot += 1
-                Annotation.append(text, to: &record.addl)
+                annotate(text, &record.addl)
             }
         case .applicationEstablished, .finished, .timeout:
             if stage != .applicationEstablished {
@@ -45,7 +45,7 @@ extension PolicyEngine {
 
     private func flagHotAddress(_ text: String, _ record: inout ConnectionRecord) {
         record.hot += 1
-        Annotation.append("<" + text + ">", to: &record.addl)
+        annotate("<" + text + ">", &record.addl)
     }
 
     /// `Hot::check_spoof`: only a Land attack between local hosts is reported

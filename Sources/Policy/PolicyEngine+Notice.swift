@@ -27,7 +27,7 @@ extension PolicyEngine {
         // One hash for both the lookup and the insertion of a new tag.
         if let index = noticeTags.index(forKey: id) { return noticeTags.values[index] }
         let tag = newNoticeTag()
-        Annotation.append("@" + tag, to: &record.addl)
+        annotate("@" + tag, &record.addl)
         noticeTags[id] = tag
         return tag
     }

@@ -37,7 +37,7 @@ extension PolicyEngine {
             let logIt = !configuration.rpcDumpOkay.contains(AddressPair(id.originator, id.responder))
             pmRequest(connection, .dump, text: mappings.isEmpty ? "(nil)" : "(done)", logIt: logIt)
             let list = mappingText(server: id.responder, mappings)
-            withRecord(connection) { Annotation.append(list, to: &$0.addl) }
+            withRecord(connection) { annotate(list, &$0.addl) }
 
         case .requestCallit(let call, let port):
             let program = programName(call.program)
@@ -116,9 +116,9 @@ extension PolicyEngine {
             if record.addl.isEmpty {
                 record.addl = text
             } else if record.addl.utf8.count > configuration.annotationLimit {
-                Annotation.append("...", to: &record.addl)
+                annotate("...", &record.addl)
             } else {
-                Annotation.append(text, to: &record.addl, separator: ", ")
+                annotate(text, &record.addl, separator: ", ")
             }
             record.addService(name)
             if record.hasFTPData { servicesIncludeFTPData = true }
@@ -140,7 +140,7 @@ extension PolicyEngine {
             record.addService(procedure.scriptName)
             if record.hasFTPData { servicesIncludeFTPData = true }
             guard let text = configuration.rpcStatusText[status.rawValue] else { return false }
-            Annotation.append("(" + text + ")", to: &record.addl)
+            annotate("(" + text + ")", &record.addl)
             // Failed attempts never notice (pm_activity with log_it = F).
             return true
         }

@@ -20,8 +20,10 @@ extension PolicyEngine {
     /// `report_weird_conn`: host ignores, action filters and per-conn/orig/once bookkeeping.
     func reportWeirdConnection(name: String, addl: String, connection: PolicyConnection) {
         let id = connection.id
-        if configuration.weirdIgnoreHost.contains(AddressName(id.originator, name))
-            || configuration.weirdIgnoreHost.contains(AddressName(id.responder, name)) {
+        // Usually empty: skip hashing the name twice.
+        if !configuration.weirdIgnoreHost.isEmpty
+            && (configuration.weirdIgnoreHost.contains(AddressName(id.originator, name))
+                || configuration.weirdIgnoreHost.contains(AddressName(id.responder, name))) {
             return
         }
         var action = WeirdAction.unspecified
@@ -80,7 +82,7 @@ extension PolicyEngine {
     func reportWeird(name: String, id: String, addl: String, action: WeirdAction, noLog: Bool,
                      connection: PolicyConnection?) {
         if action == .ignore { return }
-        if let entry = weirdIgnore[id], entry.names.contains(name) { return }
+        if !weirdIgnore.isEmpty, let entry = weirdIgnore[id], entry.names.contains(name) { return }
         var action = action
         var unknown = false
         if action == .unspecified {

@@ -75,6 +75,8 @@ public final class PolicyEngine {
     @exclusivity(unchecked) var firstServicesByCode: [UInt64: String] = [:]
     /// Reused bytes for building message texts (leaf helpers only, never nested).
     let scratch = LineBuffer(capacity: 512)
+    /// Joined `c$addl` texts (see `annotate`).
+    let annotationScratch = LineBuffer(capacity: 256)
     /// Bytes of a notice tag under construction (may be drawn while `scratch` holds a message).
     let tagScratch = LineBuffer(capacity: 64)
     /// `mappingText`'s entry texts, their ranges and the distinct entries of one reply.
@@ -219,6 +221,11 @@ public final class PolicyEngine {
     }
 
     // MARK: connection records
+
+    /// `append_addl_marker(c, text, separator)` (`Annotation.append`) in one allocation.
+    func annotate(_ text: String, _ addl: inout String, separator: String = " ") {
+        Annotation.append(text, to: &addl, separator: separator, joiningIn: annotationScratch)
+    }
 
     /// Runs `body` on the connection's script record; synthetic compressor records are
     /// fresh each time and dropped afterwards.
