@@ -86,8 +86,17 @@ extension PolicyEngine {
         guard services.count <= 21 else { return nil }
         var code: UInt64 = 0
         for (position, name) in services.enumerated() {
-            guard let procedure = PortmapperProcedure.allCases.first(where: { $0.scriptName == name }) else { return nil }
-            code |= UInt64(procedure.rawValue + 1) << UInt64(3 * position)
+            let number: UInt64
+            switch name {
+            case "pm_null": number = 1
+            case "pm_set": number = 2
+            case "pm_unset": number = 3
+            case "pm_getport": number = 4
+            case "pm_dump": number = 5
+            case "pm_callit": number = 6
+            default: return nil
+            }
+            code |= number << UInt64(3 * position)
         }
         return code
     }

@@ -89,12 +89,12 @@ extension PolicyEngine {
 
     /// `rpc_prog(p)`.
     func programName(_ program: UInt32) -> String {
-        configuration.rpcPrograms[program] ?? "unknown-\(program)"
+        programNames[UInt64(program) + 1] ?? "unknown-\(program)"
     }
 
     /// `pm_check_getport`: F (not sensitive) for okay services, servers, pairs and nets.
     func getportIsSensitive(_ id: ConnectionID, program: String) -> Bool {
-        if configuration.rpcOkayServices.contains(program)
+        if (!configuration.rpcOkayServices.isEmpty && configuration.rpcOkayServices.contains(program))
             || anyRPCOkay.contains(AddressName(id.responder, program))
             || configuration.rpcOkay.contains(RPCOkayEntry(server: id.responder, client: id.originator, service: program)) {
             return false

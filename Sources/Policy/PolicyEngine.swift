@@ -36,6 +36,8 @@ public final class PolicyEngine {
     @exclusivity(unchecked) var rpcServerMap: [ServerPort: String] = [:]
     let anyRPCOkay: Set<AddressName>
     let portNames: PortNameTable
+    /// `rpc_programs` keyed by program number + 1 (0 marks empty slots).
+    let programNames: WordMap<String>
     /// hot.bro's port tables as bits: `check_hot` tests them for every portmapper call.
     let hotAllowPorts: PortBits
     let hotSuccessPorts: PortBits
@@ -95,6 +97,7 @@ public final class PolicyEngine {
         }
         anyRPCOkay = okay
         portNames = PortNameTable(configuration.portNames)
+        programNames = WordMap(configuration.rpcPrograms.map { (key: UInt64($0.key) + 1, value: $0.value) })
         hotAllowPorts = PortBits(configuration.hotAllowServices)
         hotSuccessPorts = PortBits(
             Array(configuration.flagSuccessfulService.keys) + Array(configuration.flagSuccessfulInboundService.keys))

@@ -60,53 +60,28 @@ struct PortBits {
     }
 }
 
-/// `port_names` as a small open-addressing table keyed by (protocol, number): a
-/// lookup is a multiply and a probe or two instead of a SipHash of a `PortValue`.
+/// `port_names` keyed by (protocol, number) in a `WordMap`: a lookup is a multiply
+/// and a probe or two instead of a SipHash of a `PortValue`.
 struct PortNameTable {
-    /// 0 marks an empty slot; otherwise `key(port)`.
-    private var keys: [UInt32]
-    private var names: [String]
-    private let mask: Int
+    private let names: WordMap<String>
 
     init(_ table: [PortValue: String]) {
-        var capacity = 16
-        while capacity < table.count * 4 { capacity *= 2 }
-        keys = [UInt32](repeating: 0, count: capacity)
-        names = [String](repeating: "", count: capacity)
-        mask = capacity - 1
-        for (port, name) in table {
-            let key = Self.key(port)
-            var slot = Self.slot(key, mask)
-            while keys[slot] != 0 { slot = (slot + 1) & mask }
-            keys[slot] = key
-            names[slot] = name
-        }
+        names = WordMap(table.map { (key: Self.key($0.key), value: $0.value) })
     }
 
     /// Never 0: the protocol index starts at 1.
-    private static func key(_ port: PortValue) -> UInt32 {
-        let protoIndex: UInt32
+    private static func key(_ port: PortValue) -> UInt64 {
+        let protoIndex: UInt64
         switch port.proto {
         case .tcp: protoIndex = 1
         case .udp: protoIndex = 2
         case .icmp: protoIndex = 3
         }
-        return protoIndex << 16 | UInt32(port.number)
-    }
-
-    private static func slot(_ key: UInt32, _ mask: Int) -> Int {
-        Int(truncatingIfNeeded: (UInt64(key) &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+        return protoIndex << 16 | UInt64(port.number)
     }
 
     func name(_ port: PortValue) -> String? {
-        let key = Self.key(port)
-        var slot = Self.slot(key, mask)
-        while true {
-            let found = keys[slot]
-            if found == key { return names[slot] }
-            if found == 0 { return nil }
-            slot = (slot + 1) & mask
-        }
+        names[Self.key(port)]
     }
 }
 

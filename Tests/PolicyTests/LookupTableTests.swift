@@ -79,4 +79,13 @@ final class LookupTableTests: XCTestCase {
         XCTAssertNil(PolicyEngine.procedureSequenceCode(["pm_dump", "ftp-data"]))
         XCTAssertEqual(engine.firstService(["pm_dump", "ftp-data"]), ScriptTableOrder.firstService(["pm_dump", "ftp-data"]))
     }
+
+    func testProgramNamesAgreeWithTheConfiguredTable() {
+        var configuration = PolicyConfiguration()
+        configuration.rpcPrograms[0] = "zero"
+        let engine = PolicyEngine(configuration: configuration)
+        for (number, name) in configuration.rpcPrograms { XCTAssertEqual(engine.programName(number), name) }
+        XCTAssertEqual(engine.programName(391_020), "unknown-391020")
+        XCTAssertEqual(engine.programName(.max), "unknown-4294967295")
+    }
 }
