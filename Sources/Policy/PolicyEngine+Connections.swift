@@ -9,7 +9,9 @@ extension PolicyEngine {
         // notice.bro: forget the tag one second later (other handlers may still notice).
         tagDeletions.append((networkTime + configuration.noticeTagForgetDelay, id))
         // weird.bro
-        if !weirdIgnore.isEmpty { weirdIgnore[idString(id)] = nil }
+        if !weirdIgnore.isEmpty && weirdIgnorePairs.contains(addressPairWord(id)) {
+            weirdIgnore[idString(id)] = nil
+        }
         didInconsistencyMessage.remove(id)
         // conn.bro (runs last): hot re-check for still-open TCP connections, hot notice,
         // then the line.

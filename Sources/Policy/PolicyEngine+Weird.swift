@@ -117,7 +117,10 @@ extension PolicyEngine {
             }
         } else if !id.isEmpty && !configuration.weirdDoNotIgnoreRepeats.contains(name) {
             // Creating the entry starts its write-expiry clock; adding names does not.
-            weirdIgnore[id, default: WeirdIgnoreEntry(created: networkTime, names: [])].names.insert(name)
+            let pair = connection.map { addressPairWord($0.id) }
+            weirdIgnore[id, default: WeirdIgnoreEntry(created: networkTime, names: [], connectionPair: pair)]
+                .names.insert(name)
+            if let pair { _ = weirdIgnorePairs.insert(pair) }
         }
         output.weirds.append(WeirdRecord(
             time: networkTime, message: message, name: name, id: id, addl: addl, unknownName: unknown))

@@ -53,6 +53,10 @@ public final class PolicyEngine {
 
     // weird.bro
     @exclusivity(unchecked) var weirdIgnore: [String: WeirdIgnoreEntry] = [:]
+    /// Address pairs of connection-keyed `weirdIgnore` entries (a superset, pruned at
+    /// sweeps): a removed connection whose pair is absent has no entry, which spares
+    /// building its id string.
+    @exclusivity(unchecked) var weirdIgnorePairs = WordSet()
     @exclusivity(unchecked) var didNoticeConnection: [ConnectionNameKey: Double] = [:]
     @exclusivity(unchecked) var didNoticeOriginator: [AddressName: Double] = [:]
     @exclusivity(unchecked) var didWeirdLog: [String: Double] = [:]
@@ -212,6 +216,13 @@ public final class PolicyEngine {
         expireEntries(&weirdIgnore, now: now, lifetime: ignoreExpiry, bound: &expiryBounds.weirdIgnore) {
             $0.created + ignoreExpiry
         }
+        if weirdIgnorePairs.count > 2 * weirdIgnore.count + 64 {
+            var pairs = WordSet()
+            for entry in weirdIgnore.values {
+                if let pair = entry.connectionPair { _ = pairs.insert(pair) }
+            }
+            weirdIgnorePairs = pairs
+        }
         let memory = configuration.weirdNoticeMemoryExpiry
         expireEntries(&didNoticeConnection, now: now, lifetime: memory, bound: &expiryBounds.didNoticeConnection) {
             $0 + memory
@@ -275,6 +286,14 @@ struct ServerPort: Hashable {
 struct WeirdIgnoreEntry {
     var created: Double
     var names: Set<String>
+    /// `addressPairWord` of the connection whose id string is the key (nil: a flow id).
+    var connectionPair: UInt64?
+}
+
+/// Originator and responder address in one word: an id string `O/o > R/r` determines
+/// both addresses, so entries keyed by it can be gated by this word.
+func addressPairWord(_ id: ConnectionID) -> UInt64 {
+    UInt64(id.originator.value) << 32 | UInt64(id.responder.value)
 }
 
 struct ConnectionNameKey: Hashable {
