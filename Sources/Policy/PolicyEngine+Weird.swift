@@ -82,7 +82,10 @@ extension PolicyEngine {
     func reportWeird(name: String, id: String, addl: String, action: WeirdAction, noLog: Bool,
                      connection: PolicyConnection?) {
         if action == .ignore { return }
-        if !weirdIgnore.isEmpty, let entry = weirdIgnore[id], entry.names.contains(name) { return }
+        // A connection id string can only be a key if its address pair is in the gate.
+        var mayBeIgnored = !weirdIgnore.isEmpty
+        if mayBeIgnored, let connection { mayBeIgnored = weirdIgnorePairs.contains(addressPairWord(connection.id)) }
+        if mayBeIgnored, let entry = weirdIgnore[id], entry.names.contains(name) { return }
         var action = action
         var unknown = false
         if action == .unspecified {
