@@ -277,10 +277,14 @@ struct ServerPort: Hashable {
     var server: IPv4Address
     var port: PortValue
 
+    var word: UInt64 { UInt64(server.value) << 32 | UInt64(port.number) << 8 | UInt64(port.proto.rawValue) }
+
     /// One word per key instead of three hashed fields.
     func hash(into hasher: inout Hasher) {
-        hasher.combine(UInt64(server.value) << 32 | UInt64(port.number) << 8 | UInt64(port.proto.rawValue))
+        hasher.combine(word)
     }
+
+    func _rawHashValue(seed: Int) -> Int { WordHash.hash(word, seed: seed) }
 }
 
 struct WeirdIgnoreEntry {

@@ -68,3 +68,17 @@ struct WordSet {
         }
     }
 }
+
+/// Seeded hashing of keys that pack into one word, for the policy's hashed tables:
+/// the SplitMix64 finalizer (full avalanche) instead of SipHash over the fields.
+/// Dictionary and Set use `_rawHashValue(seed:)`; `hash(into:)` stays consistent
+/// for types that embed these keys.
+enum WordHash {
+    @inline(__always)
+    static func hash(_ word: UInt64, seed: Int) -> Int {
+        var z = word ^ (UInt64(UInt(bitPattern: seed)) &* 0x9E37_79B9_7F4A_7C15)
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int(truncatingIfNeeded: z ^ (z >> 31))
+    }
+}

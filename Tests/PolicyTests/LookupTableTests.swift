@@ -88,4 +88,27 @@ final class LookupTableTests: XCTestCase {
         XCTAssertEqual(engine.programName(391_020), "unknown-391020")
         XCTAssertEqual(engine.programName(.max), "unknown-4294967295")
     }
+
+    /// PortValue, AddressPair and ServerPort hash one packed word: equal keys hash
+    /// alike, distinct ones stay distinct in the tables.
+    func testWordHashedKeysKeepTablesExact() {
+        var ports = Set<PortValue>()
+        var pairs = [AddressPair: Int]()
+        var servers = Set<ServerPort>()
+        for number in 0..<UInt16(2000) {
+            for proto in [TransportProtocol.tcp, .udp] {
+                ports.insert(PortValue(number, proto))
+                servers.insert(ServerPort(server: IPv4Address(UInt32(number) * 7), port: PortValue(number, proto)))
+            }
+            pairs[AddressPair(IPv4Address(UInt32(number)), IPv4Address(1))] = Int(number)
+        }
+        XCTAssertEqual(ports.count, 4000)
+        XCTAssertEqual(servers.count, 4000)
+        XCTAssertEqual(pairs.count, 2000)
+        XCTAssertTrue(ports.contains(PortValue(1999, .udp)))
+        XCTAssertFalse(ports.contains(PortValue(1999, .icmp)))
+        XCTAssertEqual(pairs[AddressPair(IPv4Address(42), IPv4Address(1))], 42)
+        XCTAssertNil(pairs[AddressPair(IPv4Address(1), IPv4Address(42))])
+        XCTAssertEqual(PortValue(111, .udp)._rawHashValue(seed: 5), PortValue(111, .udp)._rawHashValue(seed: 5))
+    }
 }
