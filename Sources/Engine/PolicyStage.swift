@@ -63,7 +63,8 @@ final class PolicyStage<Sink: EngineSink> {
         // nothing in the policy (its clock work is keyed by time): skip the drain.
         if order.isEmpty && time == lastTime { return }
         lastTime = time
-        policy.enqueue(.networkTime(time))
+        // Inputs are dispatched as they come; only events raised by handlers queue.
+        policy.dispatchNow(.networkTime(time))
         for position in order {
             let batch = batches[position.batch]
             let record = batch.records[position.record]
@@ -71,7 +72,10 @@ final class PolicyStage<Sink: EngineSink> {
         }
         if !handlerEvents.isEmpty { dispatchHandlerEvents() }
         policy.drain()
-        emit(policy.takeOutput())
+        if policy.hasOutput {
+            emit(policy.pendingOutput)
+            policy.clearOutput()
+        }
     }
 
     /// `bro_done`: end-of-run summaries.
@@ -109,7 +113,7 @@ final class PolicyStage<Sink: EngineSink> {
 
         case .connectionEvent(let event):
             guard let lifecycle = Self.lifecycle(event.kind) else { return }
-            policy.enqueue(.connectionEvent(
+            policy.dispatchNow(.connectionEvent(
                 time: record.time, connection: Self.policyConnection(event.summary), event: lifecycle,
                 summary: Self.summaryText(event.summary)))
 
@@ -127,13 +131,13 @@ final class PolicyStage<Sink: EngineSink> {
             case .rexmitInconsistency(let old, let new):
                 event = .rexmitInconsistency(old: old, new: new)
             }
-            policy.enqueue(.connectionNotice(time: record.time, connection: Self.policyConnection(summary), event: event))
+            policy.dispatchNow(.connectionNotice(time: record.time, connection: Self.policyConnection(summary), event: event))
 
         case .connectionRemoved(let removed):
             let token = nextToken
             nextToken &+= 1
             pendingLines.append((token, removed.summary))
-            policy.enqueue(.connectionRemoved(time: record.time, removal: Policy.ConnectionRemoval(
+            policy.dispatchNow(.connectionRemoved(time: record.time, removal: Policy.ConnectionRemoval(
                 connection: Self.policyConnection(removed.summary), token: token,
                 summary: Self.summaryText(removed.summary))))
 
@@ -147,7 +151,7 @@ final class PolicyStage<Sink: EngineSink> {
         if recordEvents {
             sink.event(EventLine(time: time, name: Self.weirdEventName(scope), text: EventLines.weird(name, scope, time)))
         }
-        policy.enqueue(.weird(time: time, event: WeirdEvent(name: name, scope: scope)))
+        policy.dispatchNow(.weird(time: time, event: WeirdEvent(name: name, scope: scope)))
     }
 
     private func rpcEvent(_ event: PortmapRPCEvent, payload: [UInt32], summary: ConnectionSummary) {
@@ -162,7 +166,7 @@ final class PolicyStage<Sink: EngineSink> {
         }
         let connection = Self.policyConnection(summary)
         if let input = PolicyInput.from(event, payload: payload, connection: connection) {
-            policy.enqueue(input)
+            policy.dispatchNow(input)
         }
         if case .program(.badPort(let value)) = event.kind {
             handlerEvents.append((event.time, connection, event.connection, value))
@@ -178,7 +182,7 @@ final class PolicyStage<Sink: EngineSink> {
                 for: PortmapRPCEvent(time: raised.time, connection: raised.id, kind: .weird(weird))) {
                 sink.event(EventLine(time: raised.time, name: "conn_weird_addl", text: text))
             }
-            policy.enqueue(.weird(time: raised.time, event: WeirdEvent(
+            policy.dispatchNow(.weird(time: raised.time, event: WeirdEvent(
                 name: weird.name, addl: weird.addl ?? "", scope: .connection(raised.connection))))
         }
         handlerEvents.removeAll(keepingCapacity: true)
@@ -203,7 +207,7 @@ final class PolicyStage<Sink: EngineSink> {
             sink.connection(pendingLines[pendingHead].summary, annotation: annotation)
             pendingHead += 1
         }
-        if pendingHead == pendingLines.count {
+        if pendingHead == pendingLines.count && pendingHead > 0 {
             pendingLines.removeAll(keepingCapacity: true)
             pendingHead = 0
         }

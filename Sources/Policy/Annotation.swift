@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import PacketDecoding
 
 /// The reference's annotation helpers on `c$addl` (conn.bro). Both de-duplicate by
 /// **substring**: a text already contained anywhere in addl is not appended again, which
@@ -20,6 +21,20 @@ enum Annotation {
         } else if !containsBytes(addl, text) {
             addl += separator
             addl += text
+        }
+    }
+
+    /// `append_addl_marker` with the joined text built in `buffer` and turned into one
+    /// String (appending the separator and the text to `addl` costs two growths).
+    static func append(_ text: String, to addl: inout String, separator: String, joiningIn buffer: LineBuffer) {
+        if addl.isEmpty {
+            addl = text
+        } else if !containsBytes(addl, text) {
+            buffer.removeAll()
+            buffer.append(addl)
+            buffer.append(separator)
+            buffer.append(text)
+            addl = buffer.string
         }
     }
 

@@ -38,13 +38,31 @@ public enum ReferenceLogLines {
     }
 
     public static func appendWeird(_ record: WeirdRecord, to line: LineBuffer) {
-        line.appendFixed(record.time)
+        appendWeird(record, to: line, times: nil)
+    }
+
+    public static func appendAlarm(_ record: NoticeRecord, to line: LineBuffer) {
+        appendAlarm(record, to: line, times: nil)
+    }
+
+    public static func appendNotice(_ record: NoticeRecord, to line: LineBuffer) {
+        appendNotice(record, to: line, times: nil)
+    }
+
+    /// The record's time through the writer's cache when it has one.
+    @inline(__always)
+    static func appendTime(_ time: Double, to line: LineBuffer, times: TimeTextCache?) {
+        if let times { times.append(time, to: line) } else { line.appendFixed(time) }
+    }
+
+    static func appendWeird(_ record: WeirdRecord, to line: LineBuffer, times: TimeTextCache?) {
+        appendTime(record.time, to: line, times: times)
         line.append(byte: UInt8(ascii: " "))
         line.append(record.message)
     }
 
-    public static func appendAlarm(_ record: NoticeRecord, to line: LineBuffer) {
-        line.appendFixed(record.time)
+    static func appendAlarm(_ record: NoticeRecord, to line: LineBuffer, times: TimeTextCache?) {
+        appendTime(record.time, to: line, times: times)
         line.append(byte: UInt8(ascii: " "))
         line.append(record.note)
         line.append(byte: UInt8(ascii: " "))
@@ -53,9 +71,9 @@ public enum ReferenceLogLines {
 
     /// Fields: t, note, action, es (peer: none), src, sp, dst, dp, user, file, method,
     /// url, num, msg, sub, tag. Numbers, addresses and ports never contain `\` or `:`.
-    public static func appendNotice(_ record: NoticeRecord, to line: LineBuffer) {
+    static func appendNotice(_ record: NoticeRecord, to line: LineBuffer, times: TimeTextCache?) {
         let colon = UInt8(ascii: ":")
-        line.appendFixed(record.time)
+        appendTime(record.time, to: line, times: times)
         line.append(byte: colon)
         appendEscaped(record.note, to: line)
         line.append(byte: colon)
@@ -89,7 +107,20 @@ public enum ReferenceLogLines {
     static func appendPort(_ port: PortValue, to line: LineBuffer) {
         line.appendDecimal(UInt64(port.number))
         line.append(byte: UInt8(ascii: "/"))
-        line.append(port.proto.description)
+        appendProtocolName(port.proto, to: line)
+    }
+
+    /// `tcp` / `udp` / `icmp` (`TransportProtocol.description`) without a String.
+    static func appendProtocolName(_ proto: TransportProtocol, to line: LineBuffer) {
+        switch proto {
+        case .tcp:
+            line.append(byte: UInt8(ascii: "t")); line.append(byte: UInt8(ascii: "c")); line.append(byte: UInt8(ascii: "p"))
+        case .udp:
+            line.append(byte: UInt8(ascii: "u")); line.append(byte: UInt8(ascii: "d")); line.append(byte: UInt8(ascii: "p"))
+        case .icmp:
+            line.append(byte: UInt8(ascii: "i")); line.append(byte: UInt8(ascii: "c")); line.append(byte: UInt8(ascii: "m"))
+            line.append(byte: UInt8(ascii: "p"))
+        }
     }
 
     /// `string_escape(val, ":")`: backslash first, then the colon. Both are ASCII, so
@@ -104,6 +135,25 @@ public enum ReferenceLogLines {
         let line = LineBuffer()
         appendEscaped(field, to: line)
         return line.string
+    }
+}
+
+/// `%.6f` of the last time rendered: a packet's weird, notice and alarm lines
+/// share one network time, so most lines copy these bytes instead of formatting.
+final class TimeTextCache {
+    private var bits: UInt64 = 0
+    private var isValid = false
+    private let text = LineBuffer(capacity: 32)
+
+    func append(_ time: Double, to line: LineBuffer) {
+        // Bit equality: -0.0 and 0.0 print differently.
+        if !isValid || time.bitPattern != bits {
+            text.removeAll()
+            text.appendFixed(time)
+            bits = time.bitPattern
+            isValid = true
+        }
+        line.append(text.bytes)
     }
 }
 

@@ -20,6 +20,11 @@ public struct AddressPair: Hashable, Sendable {
         self.first = first
         self.second = second
     }
+
+    /// Both addresses in one word instead of SipHash over them.
+    public func _rawHashValue(seed: Int) -> Int {
+        WordHash.hash(UInt64(first.value) << 32 | UInt64(second.value), seed: seed)
+    }
 }
 
 /// `[addr, string]` keys (any_RPC_okay, weird_ignore_host, suppress_pm_log).

@@ -9,7 +9,9 @@ extension PolicyEngine {
         // notice.bro: forget the tag one second later (other handlers may still notice).
         tagDeletions.append((networkTime + configuration.noticeTagForgetDelay, id))
         // weird.bro
-        weirdIgnore[idString(id)] = nil
+        if !weirdIgnore.isEmpty && weirdIgnorePairs.contains(addressPairWord(id)) {
+            weirdIgnore[idString(id)] = nil
+        }
         didInconsistencyMessage.remove(id)
         // conn.bro (runs last): hot re-check for still-open TCP connections, hot notice,
         // then the line.
@@ -65,10 +67,40 @@ extension PolicyEngine {
     /// procedure-name sequences, and the hash-order model is costly to rebuild.
     func firstService(_ services: [String]) -> String? {
         guard services.count > 1 else { return services.first }
+        // Lists of portmapper procedure names (all of them here) are keyed by a word.
+        if let code = Self.procedureSequenceCode(services) {
+            if let first = firstServicesByCode[code] { return first }
+            let first = ScriptTableOrder.firstService(services)
+            if let first { firstServicesByCode[code] = first }
+            return first
+        }
         if let first = firstServices[services] { return first }
         let first = ScriptTableOrder.firstService(services)
         if let first, firstServices.count < 4096 { firstServices[services] = first }
         return first
+    }
+
+    /// The list as 3-bit procedure numbers (+1), first name in the low bits; nil when a
+    /// name is not a procedure's or the list is longer than the word holds. Distinct
+    /// lists get distinct codes; ordered selections of the six names (under 2,000)
+    /// bound the cache.
+    static func procedureSequenceCode(_ services: [String]) -> UInt64? {
+        guard services.count <= 21 else { return nil }
+        var code: UInt64 = 0
+        for (position, name) in services.enumerated() {
+            let number: UInt64
+            switch name {
+            case "pm_null": number = 1
+            case "pm_set": number = 2
+            case "pm_unset": number = 3
+            case "pm_getport": number = 4
+            case "pm_dump": number = 5
+            case "pm_callit": number = 6
+            default: return nil
+            }
+            code |= number << UInt64(3 * position)
+        }
+        return code
     }
 
     /// conn.bro `full_id_string` (text of a SensitiveConnection notice).
@@ -78,7 +110,7 @@ extension PolicyEngine {
             "OTH": "?>?", "REJ": "[", "RSTO": ">]", "RSTOS0": "}]", "RSTR": ">[", "RSTRH": "<[",
             "S0": "}", "S1": ">", "S2": "}2", "S3": "}3", "SF": ">", "SH": ">h", "SHR": "<h",
         ][summary.stateCode] ?? "?>?"
-        let serviceName = configuration.portNames[PortValue(id.responderPort, id.proto)] ?? "other"
+        let serviceName = portName(PortValue(id.responderPort, id.proto)) ?? "other"
         let state = summary.stateCode
         if state == "S0" || state == "S1" || state == "REJ" {
             return "\(id.originator) \(graphic) \(id.responder)/\(serviceName) \(record.addl)"

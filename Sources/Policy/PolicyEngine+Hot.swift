@@ -16,20 +16,21 @@ extension PolicyEngine {
     func checkHot(_ record: inout ConnectionRecord, _ connection: PolicyConnection, stage: HotStage) {
         let id = connection.id
         let service = PortValue(id.responderPort, id.proto)
-        if configuration.hotAllowServices.contains(service) || record.services.contains("ftp-data") { return }
+        if hotAllowPorts.contains(service) || record.hasFTPData { return }
         switch stage {
         case .attempted:
             checkSpoof(connection)
         case .rejected:
             checkSpoof(connection)
-            if configuration.flagRejectedService.contains(service) { record.hot += 1 }
+            if hotRejectedPorts.contains(service) { record.hot += 1 }
         case .established:
             checkSpoof(connection)
+            guard hotSuccessPorts.contains(service) else { return }
             let inbound = isLocal(id.responder)
             if let text = configuration.flagSuccessfulService[service]
                 ?? (inbound ? configuration.flagSuccessfulInboundService[service] : nil) {
                 record.hot += 1
-                Annotation.append(text, to: &record.addl)
+                annotate(text, &record.addl)
             }
         case .applicationEstablished, .finished, .timeout:
             if stage != .applicationEstablished {
@@ -37,13 +38,14 @@ extension PolicyEngine {
                       connection.responderSize > 0 else { return }
             }
             // The reference looks the *responder* up in both tables (hot_srcs too).
-            for table in [configuration.hotSources, configuration.hotDestinations] {
-                if let text = table[id.responder] {
-                    record.hot += 1
-                    Annotation.append("<" + text + ">", to: &record.addl)
-                }
-            }
+            if let text = configuration.hotSources[id.responder] { flagHotAddress(text, &record) }
+            if let text = configuration.hotDestinations[id.responder] { flagHotAddress(text, &record) }
         }
+    }
+
+    private func flagHotAddress(_ text: String, _ record: inout ConnectionRecord) {
+        record.hot += 1
+        annotate("<" + text + ">", &record.addl)
     }
 
     /// `Hot::check_spoof`: only a Land attack between local hosts is reported

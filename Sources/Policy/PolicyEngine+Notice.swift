@@ -5,14 +5,29 @@ extension PolicyEngine {
     /// `new_notice_tag()`: prefix + lowercase hex of a run-wide counter.
     func newNoticeTag() -> String {
         noticeCounter += 1
-        return configuration.noticeTagPrefix + String(noticeCounter, radix: 16)
+        tagScratch.removeAll()
+        tagScratch.append(configuration.noticeTagPrefix)
+        Self.appendLowercaseHex(noticeCounter, to: tagScratch)
+        return tagScratch.string
+    }
+
+    /// `String(value, radix: 16)` as bytes.
+    static func appendLowercaseHex(_ value: UInt64, to text: LineBuffer) {
+        let digits = max(1, (64 - value.leadingZeroBitCount + 3) / 4)
+        var shift = (digits - 1) * 4
+        while shift >= 0 {
+            let nibble = UInt8(truncatingIfNeeded: value >> UInt64(shift)) & 0xf
+            text.append(byte: nibble < 10 ? nibble &+ 0x30 : nibble &+ 0x57)
+            shift -= 4
+        }
     }
 
     /// `add_notice_tag(c)`: one tag per conn_id, appended to addl when first drawn.
     func addNoticeTag(_ id: ConnectionID, record: inout ConnectionRecord) -> String {
-        if let tag = noticeTags[id] { return tag }
+        // One hash for both the lookup and the insertion of a new tag.
+        if let index = noticeTags.index(forKey: id) { return noticeTags.values[index] }
         let tag = newNoticeTag()
-        Annotation.append("@" + tag, to: &record.addl)
+        annotate("@" + tag, &record.addl)
         noticeTags[id] = tag
         return tag
     }

@@ -37,11 +37,11 @@ extension PolicyEngine {
             let logIt = !configuration.rpcDumpOkay.contains(AddressPair(id.originator, id.responder))
             pmRequest(connection, .dump, text: mappings.isEmpty ? "(nil)" : "(done)", logIt: logIt)
             let list = mappingText(server: id.responder, mappings)
-            withRecord(connection) { Annotation.append("<" + list + ">", to: &$0.addl) }
+            withRecord(connection) { annotate(list, &$0.addl) }
 
         case .requestCallit(let call, let port):
             let program = programName(call.program)
-            let logIt = !suppressPMLog.contains(AddressName(id.originator, program))
+            let logIt = !isPMLogSuppressed(id.originator, program)
             scratch.removeAll()
             scratch.append(program)
             scratch.append(byte: UInt8(ascii: "/"))
@@ -52,7 +52,7 @@ extension PolicyEngine {
             appendPort(port, to: scratch)
             let text = scratch.string
             pmRequest(connection, .callit, text: text, logIt: logIt)
-            if program == "walld" { suppressPMLog.insert(AddressName(id.originator, program)) }
+            if program == "walld" { suppressPMLogWalld.insert(id.originator) }
 
         case .attemptNull(let status):
             pmAttempt(connection, .null, status: status)
@@ -70,7 +70,7 @@ extension PolicyEngine {
             // A failed RPC_status lookup aborts the whole handler, so walld is not
             // remembered after an RPC_VERS_MISMATCH attempt.
             if pmAttempt(connection, .callit, status: status), program == "walld" {
-                suppressPMLog.insert(AddressName(id.originator, program))
+                suppressPMLogWalld.insert(id.originator)
             }
 
         case .badPort(let value):
@@ -82,14 +82,19 @@ extension PolicyEngine {
         }
     }
 
+    /// `[client, name] in suppress_pm_log`.
+    func isPMLogSuppressed(_ client: IPv4Address, _ name: String) -> Bool {
+        name == "walld" && suppressPMLogWalld.contains(client)
+    }
+
     /// `rpc_prog(p)`.
     func programName(_ program: UInt32) -> String {
-        configuration.rpcPrograms[program] ?? "unknown-\(program)"
+        programNames[UInt64(program) + 1] ?? "unknown-\(program)"
     }
 
     /// `pm_check_getport`: F (not sensitive) for okay services, servers, pairs and nets.
     func getportIsSensitive(_ id: ConnectionID, program: String) -> Bool {
-        if configuration.rpcOkayServices.contains(program)
+        if (!configuration.rpcOkayServices.isEmpty && configuration.rpcOkayServices.contains(program))
             || anyRPCOkay.contains(AddressName(id.responder, program))
             || configuration.rpcOkay.contains(RPCOkayEntry(server: id.responder, client: id.originator, service: program)) {
             return false
@@ -111,11 +116,12 @@ extension PolicyEngine {
             if record.addl.isEmpty {
                 record.addl = text
             } else if record.addl.utf8.count > configuration.annotationLimit {
-                Annotation.append("...", to: &record.addl)
+                annotate("...", &record.addl)
             } else {
-                Annotation.append(text, to: &record.addl, separator: ", ")
+                annotate(text, &record.addl, separator: ", ")
             }
             record.addService(name)
+            if record.hasFTPData { servicesIncludeFTPData = true }
             checkHot(&record, connection, stage: .finished)
             pmActivity(&record, connection, logIt: logIt || record.hot > 0, procedure: procedure)
         }
@@ -132,8 +138,9 @@ extension PolicyEngine {
         return withRecord(connection) { record in
             if isUDP { checkHot(&record, connection, stage: .attempted) }
             record.addService(procedure.scriptName)
+            if record.hasFTPData { servicesIncludeFTPData = true }
             guard let text = configuration.rpcStatusText[status.rawValue] else { return false }
-            Annotation.append("(" + text + ")", to: &record.addl)
+            annotate("(" + text + ")", &record.addl)
             // Failed attempts never notice (pm_activity with log_it = F).
             return true
         }
@@ -143,11 +150,11 @@ extension PolicyEngine {
     func pmActivity(_ record: inout ConnectionRecord, _ connection: PolicyConnection, logIt: Bool,
                     procedure: PortmapperProcedure) {
         let id = connection.id
-        let key = PMLogKey(client: id.originator, server: id.responder, procedure: procedure)
+        let key = UInt64(id.originator.value) << 32 | UInt64(id.responder.value)
         let name = procedure.scriptName
         // The key is remembered before the notice is raised; nothing in between reads it.
-        guard logIt, suppressPMLog.isEmpty || !suppressPMLog.contains(AddressName(id.originator, name)),
-              didPMLog.insert(key).inserted else { return }
+        guard logIt, !isPMLogSuppressed(id.originator, name),
+              didPMLog[Int(procedure.rawValue)].insert(key) else { return }
         scratch.removeAll()
         scratch.append("rpc: ")
         appendID(id, to: scratch)
@@ -172,24 +179,7 @@ extension PolicyEngine {
 
     /// `PortValue.description` (`N/proto`) as bytes.
     func appendPort(_ port: PortValue, to text: LineBuffer) {
-        text.appendDecimal(UInt64(port.number))
-        text.append(byte: UInt8(ascii: "/"))
-        text.append(port.proto.description)
-    }
-
-    /// Byte-wise order of the UTF-8 forms (the reference sorts raw strings).
-    static func utf8Precedes(_ left: String, _ right: String) -> Bool {
-        var left = left, right = right
-        return left.withUTF8 { a in
-            right.withUTF8 { b in
-                let common = min(a.count, b.count)
-                if common > 0, let x = a.baseAddress, let y = b.baseAddress {
-                    let order = memcmp(x, y, common)
-                    if order != 0 { return order < 0 }
-                }
-                return a.count < b.count
-            }
-        }
+        ReferenceLogLines.appendPort(port, to: text)
     }
 
     /// Cached `ScriptTableOrder.dumpVisitOrder` (replies repeat the same few sizes; a
@@ -202,35 +192,73 @@ extension PolicyEngine {
         return order
     }
 
-    /// `pm_mapping_to_text`: distinct (program number, port) pairs in table visit order
-    /// update the server map; the text is the byte-sorted list joined by `, `.
+    /// `"<" + pm_mapping_to_text(...) + ">"`: distinct (program number, port) pairs in
+    /// table visit order update the server map; the text is the list byte-sorted and
+    /// joined by `, `. Entries are written once into a reused byte arena and sorted as
+    /// ranges of it (no String per entry, no array of Strings, no `joined`).
     func mappingText(server: IPv4Address, _ mappings: [PortmapMapping]) -> String {
-        struct Seen: Hashable { var program: UInt32; var port: PortValue }
+        let arena = mappingArena
+        arena.removeAll()
+        mappingRanges.removeAll(keepingCapacity: true)
+        mappingSeen.removeAll(keepingCapacity: true)
         // Replies are short: a linear scan beats hashing until they are not.
-        var seenList: [Seen] = []
-        var seen: Set<Seen> = []
+        var seen: Set<MappingKey> = []
         let useList = mappings.count <= 32
-        if useList { seenList.reserveCapacity(mappings.count) }
-        var texts: [String] = []
-        texts.reserveCapacity(mappings.count)
         for position in dumpVisitOrder(count: mappings.count) {
             let mapping = mappings[position]
-            let key = Seen(program: mapping.program, port: mapping.port)
+            let key = MappingKey(program: mapping.program, port: mapping.port)
             if useList {
-                guard !seenList.contains(key) else { continue }
-                seenList.append(key)
+                guard !mappingSeen.contains(key) else { continue }
+                mappingSeen.append(key)
             } else {
                 guard seen.insert(key).inserted else { continue }
             }
             let name = programName(mapping.program)
-            scratch.removeAll()
-            scratch.append(name)
-            scratch.append(" -> ")
-            appendPort(mapping.port, to: scratch)
-            texts.append(scratch.string)
+            let begin = arena.count
+            arena.append(name)
+            arena.append(" -> ")
+            appendPort(mapping.port, to: arena)
+            mappingRanges.append(ArenaRange(start: begin, count: arena.count - begin))
             updateServerMap(server: server, port: mapping.port, program: name)
         }
-        texts.sort(by: Self.utf8Precedes)
-        return texts.joined(separator: ", ")
+        // The arena is complete: its base address is stable while sorting and copying.
+        let base = UnsafePointer(arena.bytes.baseAddress)
+        mappingRanges.sort { left, right in
+            guard let base else { return false }
+            return Self.bytesPrecede(base + left.start, left.count, base + right.start, right.count)
+        }
+        scratch.removeAll()
+        scratch.append(byte: UInt8(ascii: "<"))
+        if let base {
+            for (index, range) in mappingRanges.enumerated() {
+                if index > 0 { scratch.append(", ") }
+                scratch.append(UnsafeBufferPointer(start: base + range.start, count: range.count))
+            }
+        }
+        scratch.append(byte: UInt8(ascii: ">"))
+        return scratch.string
     }
+
+    /// Byte-wise order (the reference sorts raw strings): memcmp of the common
+    /// prefix, then the shorter first.
+    static func bytesPrecede(_ a: UnsafePointer<UInt8>, _ aCount: Int, _ b: UnsafePointer<UInt8>, _ bCount: Int) -> Bool {
+        let common = min(aCount, bCount)
+        if common > 0 {
+            let order = memcmp(a, b, common)
+            if order != 0 { return order < 0 }
+        }
+        return aCount < bCount
+    }
+}
+
+/// A distinct DUMP entry as `pm_mapping_to_text` de-duplicates it.
+struct MappingKey: Hashable {
+    var program: UInt32
+    var port: PortValue
+}
+
+/// Bytes `start ..< start + count` of a scratch arena.
+struct ArenaRange {
+    var start: Int
+    var count: Int
 }

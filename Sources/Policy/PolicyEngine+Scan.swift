@@ -46,7 +46,7 @@ extension PolicyEngine {
         let config = configuration.scan
         let id = connection.id
         let now = networkTime
-        let hasFTPData = connections[id]?.services.contains("ftp-data") ?? false
+        let hasFTPData = servicesIncludeFTPData && connections[id]?.hasFTPData == true
         let service = hasFTPData ? PortValue(20, .tcp)
             : PortValue(reverse ? id.originatorPort : id.responderPort, id.proto)
         let reverseService = PortValue(reverse ? id.responderPort : id.originatorPort, id.proto)
@@ -55,14 +55,18 @@ extension PolicyEngine {
         let outbound = isLocal(originator)
 
         if config.suppressUDPScanChecks && service.proto == .udp { return }
-        if config.skipServices.contains(service) && !outbound { return }
-        if outbound && config.skipOutboundServices.contains(service) { return }
-        if config.skipScanSources.contains(originator) { return }
+        if !outbound && scanSkipPorts.contains(service) { return }
+        if outbound && scanSkipOutboundPorts.contains(service) { return }
+        if !config.skipScanSources.isEmpty && config.skipScanSources.contains(originator) { return }
         if config.skipScanNets.contains(where: { $0.contains(originator) }) { return }
-        if scan.ignoredScanners.contains(originator) { return }
+        if !scan.ignoredScanners.isEmpty && scan.ignoredScanners.contains(originator) { return }
 
-        scan.distinctPeers[originator]?.access = now
-        let knownPeer = scan.distinctPeers[originator]?.hosts.contains(responder) ?? false
+        // One hash for the access refresh and the peer test.
+        var knownPeer = false
+        if let index = scan.distinctPeers.index(forKey: originator) {
+            scan.distinctPeers.values[index].access = now
+            knownPeer = scan.distinctPeers.values[index].hosts.contains(responder)
+        }
         if !established && !knownPeer {
             if reverse && configuration.scan.backscatterPorts.contains(reverseService)
                 && service.scriptOrderKey >= PortValue(1024, .tcp).scriptOrderKey {

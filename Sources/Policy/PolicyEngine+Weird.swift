@@ -20,8 +20,10 @@ extension PolicyEngine {
     /// `report_weird_conn`: host ignores, action filters and per-conn/orig/once bookkeeping.
     func reportWeirdConnection(name: String, addl: String, connection: PolicyConnection) {
         let id = connection.id
-        if configuration.weirdIgnoreHost.contains(AddressName(id.originator, name))
-            || configuration.weirdIgnoreHost.contains(AddressName(id.responder, name)) {
+        // Usually empty: skip hashing the name twice.
+        if !configuration.weirdIgnoreHost.isEmpty
+            && (configuration.weirdIgnoreHost.contains(AddressName(id.originator, name))
+                || configuration.weirdIgnoreHost.contains(AddressName(id.responder, name))) {
             return
         }
         var action = WeirdAction.unspecified
@@ -80,7 +82,10 @@ extension PolicyEngine {
     func reportWeird(name: String, id: String, addl: String, action: WeirdAction, noLog: Bool,
                      connection: PolicyConnection?) {
         if action == .ignore { return }
-        if let entry = weirdIgnore[id], entry.names.contains(name) { return }
+        // A connection id string can only be a key if its address pair is in the gate.
+        var mayBeIgnored = !weirdIgnore.isEmpty
+        if mayBeIgnored, let connection { mayBeIgnored = weirdIgnorePairs.contains(addressPairWord(connection.id)) }
+        if mayBeIgnored, let entry = weirdIgnore[id], entry.names.contains(name) { return }
         var action = action
         var unknown = false
         if action == .unspecified {
@@ -115,7 +120,10 @@ extension PolicyEngine {
             }
         } else if !id.isEmpty && !configuration.weirdDoNotIgnoreRepeats.contains(name) {
             // Creating the entry starts its write-expiry clock; adding names does not.
-            weirdIgnore[id, default: WeirdIgnoreEntry(created: networkTime, names: [])].names.insert(name)
+            let pair = connection.map { addressPairWord($0.id) }
+            weirdIgnore[id, default: WeirdIgnoreEntry(created: networkTime, names: [], connectionPair: pair)]
+                .names.insert(name)
+            if let pair { _ = weirdIgnorePairs.insert(pair) }
         }
         output.weirds.append(WeirdRecord(
             time: networkTime, message: message, name: name, id: id, addl: addl, unknownName: unknown))

@@ -28,16 +28,35 @@ public final class PolicyEngine {
     @exclusivity(unchecked) var connections: [ConnectionID: ConnectionRecord] = [:]
 
     // portmapper.bro
-    @exclusivity(unchecked) var didPMLog: Set<PMLogKey> = []
-    @exclusivity(unchecked) var suppressPMLog: Set<AddressName> = []
+    /// `did_pm_log[client, server, proc]`: per procedure, client and server packed in a word.
+    @exclusivity(unchecked) var didPMLog = [WordSet](repeating: WordSet(), count: PortmapperProcedure.allCases.count)
+    /// `suppress_pm_log`: the script only ever adds `[client, "walld"]`, so the
+    /// clients are kept and a lookup with any other name is false without hashing.
+    @exclusivity(unchecked) var suppressPMLogWalld: Set<IPv4Address> = []
     @exclusivity(unchecked) var rpcServerMap: [ServerPort: String] = [:]
     let anyRPCOkay: Set<AddressName>
-    let namedPorts: NamedPortBits
+    let portNames: PortNameTable
+    /// `rpc_programs` keyed by program number + 1 (0 marks empty slots).
+    let programNames: WordMap<String>
+    /// hot.bro's port tables as bits: `check_hot` tests them for every portmapper call.
+    let hotAllowPorts: PortBits
+    let hotSuccessPorts: PortBits
+    let hotRejectedPorts: PortBits
+    /// scan.bro's `skip_services` / `skip_outbound_services` as bits.
+    let scanSkipPorts: PortBits
+    let scanSkipOutboundPorts: PortBits
+    /// Whether any connection's `c$service` ever held `ftp-data` (hot.bro and scan.bro
+    /// exempt those connections); until then the per-connection test is skipped.
+    @exclusivity(unchecked) var servicesIncludeFTPData = false
     /// `rpc_do_not_complain[[proc, T]]` by `PortmapperProcedure.rawValue`.
     let quietWhenAnswered: [Bool]
 
     // weird.bro
     @exclusivity(unchecked) var weirdIgnore: [String: WeirdIgnoreEntry] = [:]
+    /// Address pairs of connection-keyed `weirdIgnore` entries (a superset, pruned at
+    /// sweeps): a removed connection whose pair is absent has no entry, which spares
+    /// building its id string.
+    @exclusivity(unchecked) var weirdIgnorePairs = WordSet()
     @exclusivity(unchecked) var didNoticeConnection: [ConnectionNameKey: Double] = [:]
     @exclusivity(unchecked) var didNoticeOriginator: [AddressName: Double] = [:]
     @exclusivity(unchecked) var didWeirdLog: [String: Double] = [:]
@@ -59,8 +78,17 @@ public final class PolicyEngine {
     @exclusivity(unchecked) var dumpVisitOrders: [Int: [Int]] = [:]
     /// conn.log service picks by service list (see `firstService`).
     @exclusivity(unchecked) var firstServices: [[String]: String] = [:]
+    @exclusivity(unchecked) var firstServicesByCode: [UInt64: String] = [:]
     /// Reused bytes for building message texts (leaf helpers only, never nested).
     let scratch = LineBuffer(capacity: 512)
+    /// Joined `c$addl` texts (see `annotate`).
+    let annotationScratch = LineBuffer(capacity: 256)
+    /// Bytes of a notice tag under construction (may be drawn while `scratch` holds a message).
+    let tagScratch = LineBuffer(capacity: 64)
+    /// `mappingText`'s entry texts, their ranges and the distinct entries of one reply.
+    let mappingArena = LineBuffer(capacity: 1024)
+    @exclusivity(unchecked) var mappingRanges: [ArenaRange] = []
+    @exclusivity(unchecked) var mappingSeen: [MappingKey] = []
     /// Lets sweeps skip tables in which nothing can have expired yet.
     @exclusivity(unchecked) var expiryBounds = ExpiryBounds()
 
@@ -72,7 +100,14 @@ public final class PolicyEngine {
             for service in configuration.nfsServices { okay.insert(AddressName(server, service)) }
         }
         anyRPCOkay = okay
-        namedPorts = NamedPortBits(configuration.portNames)
+        portNames = PortNameTable(configuration.portNames)
+        programNames = WordMap(configuration.rpcPrograms.map { (key: UInt64($0.key) + 1, value: $0.value) })
+        hotAllowPorts = PortBits(configuration.hotAllowServices)
+        hotSuccessPorts = PortBits(
+            Array(configuration.flagSuccessfulService.keys) + Array(configuration.flagSuccessfulInboundService.keys))
+        hotRejectedPorts = PortBits(configuration.flagRejectedService)
+        scanSkipPorts = PortBits(configuration.scan.skipServices)
+        scanSkipOutboundPorts = PortBits(configuration.scan.skipOutboundServices)
         var quiet = [Bool](repeating: false, count: PortmapperProcedure.allCases.count)
         for procedure in PortmapperProcedure.allCases {
             quiet[Int(procedure.rawValue)] = configuration.rpcDoNotComplain.contains(
@@ -88,8 +123,18 @@ public final class PolicyEngine {
         queue.append(input)
     }
 
+    /// Dispatches a caller's input at once instead of queueing it. Handlers only ever
+    /// append raised events behind the queue, so dispatching each of a packet's inputs
+    /// in order and then calling `drain()` runs exactly what enqueueing them all and
+    /// draining would, without copying every input into and out of the queue.
+    /// Precondition: no caller-enqueued input is still waiting in the queue.
+    public func dispatchNow(_ input: PolicyInput) {
+        dispatch(input)
+    }
+
     /// Processes queued inputs in FIFO order, including those raised while draining.
     public func drain() {
+        if queue.isEmpty { return }
         while queueHead < queue.count {
             let input = queue[queueHead]
             queueHead += 1
@@ -109,6 +154,20 @@ public final class PolicyEngine {
     public func takeOutput() -> PolicyOutput {
         defer { output = PolicyOutput() }
         return output
+    }
+
+    /// Whether any record was produced since the last `clearOutput()`.
+    public var hasOutput: Bool { !output.isEmpty }
+
+    /// The records produced since the last `clearOutput()` (or `takeOutput()`).
+    public var pendingOutput: PolicyOutput { output }
+
+    /// Forgets the records produced so far, keeping the lists' storage when no
+    /// reader still holds them (a caller that writes them out at once).
+    public func clearOutput() {
+        if !output.weirds.isEmpty { output.weirds.removeAll(keepingCapacity: true) }
+        if !output.notices.isEmpty { output.notices.removeAll(keepingCapacity: true) }
+        if !output.connections.isEmpty { output.connections.removeAll(keepingCapacity: true) }
     }
 
     func dispatch(_ input: PolicyInput) {
@@ -157,6 +216,13 @@ public final class PolicyEngine {
         expireEntries(&weirdIgnore, now: now, lifetime: ignoreExpiry, bound: &expiryBounds.weirdIgnore) {
             $0.created + ignoreExpiry
         }
+        if weirdIgnorePairs.count > 2 * weirdIgnore.count + 64 {
+            var pairs = WordSet()
+            for entry in weirdIgnore.values {
+                if let pair = entry.connectionPair { _ = pairs.insert(pair) }
+            }
+            weirdIgnorePairs = pairs
+        }
         let memory = configuration.weirdNoticeMemoryExpiry
         expireEntries(&didNoticeConnection, now: now, lifetime: memory, bound: &expiryBounds.didNoticeConnection) {
             $0 + memory
@@ -169,6 +235,11 @@ public final class PolicyEngine {
     }
 
     // MARK: connection records
+
+    /// `append_addl_marker(c, text, separator)` (`Annotation.append`) in one allocation.
+    func annotate(_ text: String, _ addl: inout String, separator: String = " ") {
+        Annotation.append(text, to: &addl, separator: separator, joiningIn: annotationScratch)
+    }
 
     /// Runs `body` on the connection's script record; synthetic compressor records are
     /// fresh each time and dropped afterwards.
@@ -189,23 +260,16 @@ struct ConnectionRecord {
     var hot = 0
     /// conn.bro `hot_conns_reported[c$id]`.
     var hotReported: Set<String> = []
+    /// `"ftp-data" in c$service`, kept as services are added.
+    var hasFTPData = false
 
     static let compressorPending = ConnectionRecord(addl: "cc=1")
 
     mutating func addService(_ name: String) {
-        if !services.contains(name) { services.append(name) }
-    }
-}
-
-struct PMLogKey: Hashable {
-    var client: IPv4Address
-    var server: IPv4Address
-    var procedure: PortmapperProcedure
-
-    /// One word per key instead of three hashed fields.
-    func hash(into hasher: inout Hasher) {
-        hasher.combine(UInt64(client.value) << 32 | UInt64(server.value))
-        hasher.combine(procedure.rawValue)
+        if !services.contains(name) {
+            services.append(name)
+            if name == "ftp-data" { hasFTPData = true }
+        }
     }
 }
 
@@ -213,15 +277,27 @@ struct ServerPort: Hashable {
     var server: IPv4Address
     var port: PortValue
 
+    var word: UInt64 { UInt64(server.value) << 32 | UInt64(port.number) << 8 | UInt64(port.proto.rawValue) }
+
     /// One word per key instead of three hashed fields.
     func hash(into hasher: inout Hasher) {
-        hasher.combine(UInt64(server.value) << 32 | UInt64(port.number) << 8 | UInt64(port.proto.rawValue))
+        hasher.combine(word)
     }
+
+    func _rawHashValue(seed: Int) -> Int { WordHash.hash(word, seed: seed) }
 }
 
 struct WeirdIgnoreEntry {
     var created: Double
     var names: Set<String>
+    /// `addressPairWord` of the connection whose id string is the key (nil: a flow id).
+    var connectionPair: UInt64?
+}
+
+/// Originator and responder address in one word: an id string `O/o > R/r` determines
+/// both addresses, so entries keyed by it can be gated by this word.
+func addressPairWord(_ id: ConnectionID) -> UInt64 {
+    UInt64(id.originator.value) << 32 | UInt64(id.responder.value)
 }
 
 struct ConnectionNameKey: Hashable {

@@ -33,7 +33,12 @@ extension PortmapperEvent {
         case .requestUnset(let m, let success): self = .requestUnset(PortmapMapping(m), success: success)
         case .requestGetport(let request, let port): self = .requestGetport(PortRequest(request), port: PortValue(port))
         case .requestDump(let list):
-            self = .requestDump((0..<list.count).compactMap { list.entry($0, in: payload).map(PortmapMapping.init) })
+            var mappings: [PortmapMapping] = []
+            mappings.reserveCapacity(list.count)
+            for index in 0..<list.count {
+                if let entry = list.entry(index, in: payload) { mappings.append(PortmapMapping(entry)) }
+            }
+            self = .requestDump(mappings)
         case .requestCallit(let call, let port): self = .requestCallit(CallitRequest(call), port: PortValue(port))
         case .attemptNull(let status): self = .attemptNull(RPCStatus(status))
         case .attemptSet(let status, let m): self = .attemptSet(RPCStatus(status), PortmapMapping(m))

@@ -69,6 +69,7 @@ public final class PolicyLogWriter {
     private let weird: LogFileWriter
     private let notice: LogFileWriter
     private let alarm: LogFileWriter
+    private let times = TimeTextCache()
 
     public init(directory: String, format: LogFormat) throws(LogWriterError) {
         self.format = format
@@ -88,14 +89,14 @@ public final class PolicyLogWriter {
             return
         }
         for record in output.weirds {
-            ReferenceLogLines.appendWeird(record, to: weird.pending)
+            ReferenceLogLines.appendWeird(record, to: weird.pending, times: times)
             weird.endLine()
         }
         for record in output.notices {
-            ReferenceLogLines.appendNotice(record, to: notice.pending)
+            ReferenceLogLines.appendNotice(record, to: notice.pending, times: times)
             notice.endLine()
             if record.writesAlarm {
-                ReferenceLogLines.appendAlarm(record, to: alarm.pending)
+                ReferenceLogLines.appendAlarm(record, to: alarm.pending, times: times)
                 alarm.endLine()
             }
         }

@@ -31,13 +31,14 @@ public enum PortNames {
     ]
 }
 
-/// Which ports have a `port_names` entry, one bit per (protocol, number): most
-/// ports a run sees have none, and a bit test spares hashing them.
-struct NamedPortBits {
+/// Membership of a port table (`port_names`, hot.bro's service sets), one bit per
+/// (protocol, number): most ports a run sees are in none, and a bit test spares
+/// hashing them.
+struct PortBits {
     private var words = [UInt64](repeating: 0, count: 3 * 1024)
 
-    init(_ names: [PortValue: String]) {
-        for port in names.keys {
+    init(_ ports: some Sequence<PortValue>) {
+        for port in ports {
             let bit = Self.bit(port)
             words[bit >> 6] |= 1 << UInt64(bit & 63)
         }
@@ -59,10 +60,35 @@ struct NamedPortBits {
     }
 }
 
+/// `port_names` keyed by (protocol, number) in a `WordMap`: a lookup is a multiply
+/// and a probe or two instead of a SipHash of a `PortValue`.
+struct PortNameTable {
+    private let names: WordMap<String>
+
+    init(_ table: [PortValue: String]) {
+        names = WordMap(table.map { (key: Self.key($0.key), value: $0.value) })
+    }
+
+    /// Never 0: the protocol index starts at 1.
+    private static func key(_ port: PortValue) -> UInt64 {
+        let protoIndex: UInt64
+        switch port.proto {
+        case .tcp: protoIndex = 1
+        case .udp: protoIndex = 2
+        case .icmp: protoIndex = 3
+        }
+        return protoIndex << 16 | UInt64(port.number)
+    }
+
+    func name(_ port: PortValue) -> String? {
+        names[Self.key(port)]
+    }
+}
+
 extension PolicyEngine {
     /// `port_names[port]`.
     func portName(_ port: PortValue) -> String? {
-        namedPorts.contains(port) ? configuration.portNames[port] : nil
+        portNames.name(port)
     }
 
     /// `endpoint_id`: `<addr>/<port name or number>`.

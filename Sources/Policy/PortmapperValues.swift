@@ -13,6 +13,11 @@ public struct PortValue: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { "\(number)/\(proto)" }
 
+    /// Number and protocol in one word (scan and hot tables hash ports per event).
+    public func _rawHashValue(seed: Int) -> Int {
+        WordHash.hash(UInt64(number) << 8 | UInt64(proto.rawValue), seed: seed)
+    }
+
     /// The reference orders ports of different protocols by a protocol offset
     /// (tcp < udp < icmp), then by number; used by the scan detector's `< 1024/tcp`.
     var scriptOrderKey: UInt32 {

@@ -158,7 +158,7 @@ final class PortmapperPolicyTests: XCTestCase {
         XCTAssertEqual(engine.addl(c), "")
         let walld = CallitRequest(program: 100008, version: 1, procedure: 2, argSize: 9)
         engine.feed(at: 2, c, .attemptCallit(.versMismatch, walld))
-        XCTAssertTrue(engine.suppressPMLog.isEmpty)
+        XCTAssertTrue(engine.suppressPMLogWalld.isEmpty)
         engine.feed(at: 3, c, .attemptNull(RPCStatus(rawValue: 6)))
         XCTAssertEqual(engine.addl(c), "(timeout)", "UDP accept_stat 6 reads as RPC_TIMEOUT")
         engine.feed(at: 4, c, .attemptNull(RPCStatus(rawValue: 12)))

@@ -27,6 +27,18 @@ final class WeirdPolicyTests: XCTestCase {
         XCTAssertEqual(engine.weird(at: 4, "unpaired_RPC_response", .connection(u)).weirds.count, 1)
     }
 
+    /// Removing a connection with other addresses (or another port of the same pair)
+    /// leaves the entry; removing the keyed connection forgets it.
+    func testOnlyTheKeyedConnectionsRemovalForgetsTheIgnoreEntry() {
+        let engine = PolicyEngine()
+        engine.weird(at: 1, "unpaired_RPC_response", .connection(u))
+        engine.remove(at: 2, Fixture.udp(1000, server: Fixture.otherServer))
+        engine.remove(at: 2, Fixture.udp(1001))
+        XCTAssertTrue(engine.weird(at: 3, "unpaired_RPC_response", .connection(u)).weirds.isEmpty)
+        engine.remove(at: 4, u)
+        XCTAssertEqual(engine.weird(at: 5, "unpaired_RPC_response", .connection(u)).weirds.count, 1)
+    }
+
     func testChecksumWeirdsAreNeverDeduplicated() {
         let engine = PolicyEngine()
         for time in 1...3 {
