@@ -40,7 +40,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Decompression threads of the main reader probe (default: the reader's default).")
     var threads: Int?
 
-    @Option(help: "Shards of the pipeline's analyze, policy and write stages (with more than 1 the stages overlap on threads and their costs are approximate).")
+    @Option(help: "Shards of the pipeline's analyze stage (the stages run on overlapping threads for every N, so their costs are approximate).")
     var shards = 1
 
     @Option(name: .customLong("compare-shards"),

@@ -31,8 +31,10 @@ struct BenchShardComparison: Codable {
 struct BenchPipelineReport: Codable {
     /// Shards of the analyze, policy and write stages (`--shards`).
     var shards: Int
-    /// With several shards the stages run on overlapping threads, so the
-    /// differences of cumulative times only approximate each stage's cost.
+    /// The stages run on overlapping threads (dispatcher, shards, merge, policy,
+    /// writer: one shard too), so the differences of cumulative times only
+    /// approximate each stage's cost. Always true since one shard is threaded;
+    /// kept for readers of the JSON.
     var stagesOverlap: Bool
     /// Packets read, and those passing the capture filter.
     var packets: UInt64

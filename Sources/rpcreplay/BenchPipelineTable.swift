@@ -15,7 +15,7 @@ extension BenchReport {
                 + ": \(pipeline.packets) packets read, \(pipeline.filteredPackets) pass the filter;"
                 + " stage = difference of cumulative medians\n"
             if pipeline.stagesOverlap {
-                out += "  (\(pipeline.shards) shards: the stages overlap on threads, so stage costs are approximate)\n"
+                out += "  (the stages overlap on threads, so stage costs are approximate; the full pipeline row is exact)\n"
             }
             out += Self.pad("  stage", 30) + Self.pad("time", 11, right: true) + Self.pad("cpu", 11, right: true)
                 + Self.pad("packets/s", 12, right: true) + Self.pad("Gbit/s", 9, right: true) + Self.pad("bytes/s", 15, right: true)
