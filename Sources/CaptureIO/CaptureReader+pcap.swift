@@ -121,14 +121,8 @@ extension CaptureReader {
             } while line < horizon
             pcap.prefetched = line
         }
-        var sec = base.loadUnaligned(as: UInt32.self)
-        var frac = base.loadUnaligned(fromByteOffset: 4, as: UInt32.self)
-        var caplen = base.loadUnaligned(fromByteOffset: 8, as: UInt32.self)
-        var wirelen = base.loadUnaligned(fromByteOffset: 12, as: UInt32.self)
-        if pcap.swapped {
-            sec = sec.byteSwapped; frac = frac.byteSwapped
-            caplen = caplen.byteSwapped; wirelen = wirelen.byteSwapped
-        }
+        let record = PcapRecordSummary(header: base, swapped: pcap.swapped)
+        let (sec, frac, caplen, wirelen) = (record.seconds, record.fraction, record.capturedLength, record.wireLength)
         guard caplen <= options.maxCaptureLength else {
             throw CaptureError(file: path, offset: UInt64(pos), problem: .absurdCaptureLength(caplen, limit: options.maxCaptureLength))
         }

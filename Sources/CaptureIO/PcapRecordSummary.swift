@@ -11,6 +11,26 @@ struct PcapRecordSummary {
     var fraction: UInt32
     var capturedLength: UInt32
     var wireLength: UInt32
+
+    init(seconds: UInt32, fraction: UInt32, capturedLength: UInt32, wireLength: UInt32) {
+        self.seconds = seconds
+        self.fraction = fraction
+        self.capturedLength = capturedLength
+        self.wireLength = wireLength
+    }
+
+    /// The 16-byte record header at `header` (the caller checked the bytes are there).
+    @inline(__always)
+    init(header: UnsafeRawPointer, swapped: Bool) {
+        seconds = header.loadUnaligned(as: UInt32.self)
+        fraction = header.loadUnaligned(fromByteOffset: 4, as: UInt32.self)
+        capturedLength = header.loadUnaligned(fromByteOffset: 8, as: UInt32.self)
+        wireLength = header.loadUnaligned(fromByteOffset: 12, as: UInt32.self)
+        if swapped {
+            seconds = seconds.byteSwapped; fraction = fraction.byteSwapped
+            capturedLength = capturedLength.byteSwapped; wireLength = wireLength.byteSwapped
+        }
+    }
 }
 
 /// What a decoding thread needs to walk classic pcap records: announced by the
@@ -107,15 +127,8 @@ struct PcapRecordSummarizer {
             position = need + Int(caplen)
         }
         while produced - position >= 16 {
-            let header = window + position
-            var sec = header.loadUnaligned(as: UInt32.self)
-            var frac = header.loadUnaligned(fromByteOffset: 4, as: UInt32.self)
-            var caplen = header.loadUnaligned(fromByteOffset: 8, as: UInt32.self)
-            var wirelen = header.loadUnaligned(fromByteOffset: 12, as: UInt32.self)
-            if layout.swapped {
-                sec = sec.byteSwapped; frac = frac.byteSwapped
-                caplen = caplen.byteSwapped; wirelen = wirelen.byteSwapped
-            }
+            let record = PcapRecordSummary(header: window + position, swapped: layout.swapped)
+            let caplen = record.capturedLength
             guard caplen <= layout.maxCaptureLength else {
                 walking = false
                 return
@@ -124,7 +137,7 @@ struct PcapRecordSummarizer {
             if end > produced { return }  // may still fit once more is decoded
             if count < capacity {
                 if count == 0 { first = position }
-                out![count] = PcapRecordSummary(seconds: sec, fraction: frac, capturedLength: caplen, wireLength: wirelen)
+                out![count] = record
                 count += 1
             }
             position = end

@@ -45,13 +45,7 @@ struct PortBits {
     }
 
     private static func bit(_ port: PortValue) -> Int {
-        let protoIndex: Int
-        switch port.proto {
-        case .tcp: protoIndex = 0
-        case .udp: protoIndex = 1
-        case .icmp: protoIndex = 2
-        }
-        return protoIndex << 16 | Int(port.number)
+        port.protocolIndex << 16 | Int(port.number)
     }
 
     func contains(_ port: PortValue) -> Bool {
@@ -69,15 +63,9 @@ struct PortNameTable {
         names = WordMap(table.map { (key: Self.key($0.key), value: $0.value) })
     }
 
-    /// Never 0: the protocol index starts at 1.
+    /// Never 0: the protocol index is offset by 1.
     private static func key(_ port: PortValue) -> UInt64 {
-        let protoIndex: UInt64
-        switch port.proto {
-        case .tcp: protoIndex = 1
-        case .udp: protoIndex = 2
-        case .icmp: protoIndex = 3
-        }
-        return protoIndex << 16 | UInt64(port.number)
+        UInt64(port.protocolIndex + 1) << 16 | UInt64(port.number)
     }
 
     func name(_ port: PortValue) -> String? {
@@ -117,6 +105,18 @@ extension PolicyEngine {
             text.append(name)
         } else {
             text.appendDecimal(UInt64(port.number))
+        }
+    }
+}
+
+extension PortValue {
+    /// 0, 1, 2 for tcp, udp, icmp: with the number, one small integer per port.
+    @inline(__always)
+    var protocolIndex: Int {
+        switch proto {
+        case .tcp: 0
+        case .udp: 1
+        case .icmp: 2
         }
     }
 }
