@@ -18,19 +18,12 @@ final class MappedPageReleaseTests: XCTestCase {
         try writeLargePcap(to: url, records: records, recordData: recordData)
 
         let reader = try CaptureReader(path: url.path)
-        var batch = PacketBatch()
         var delivered = 0
-        var peakResident = 0
-        while true {
-            let count = try reader.nextBatch(into: &batch, maxPackets: 64)
-            if count == 0 { break }
-            for packet in batch.packets {
-                // The last byte of every record carries its index: the bytes are the right ones.
-                XCTAssertEqual(packet.bytes.count, recordData)
-                XCTAssertEqual(packet.bytes[recordData - 1], UInt8(truncatingIfNeeded: delivered))
-                delivered += 1
-            }
-            peakResident = max(peakResident, try residentBytes(ofMappingAt: reader.file.bytes.baseAddress!))
+        let peakResident = try readAll(reader) { packet in
+            // The last byte of every record carries its index: the bytes are the right ones.
+            XCTAssertEqual(packet.bytes.count, recordData)
+            XCTAssertEqual(packet.bytes[recordData - 1], UInt8(truncatingIfNeeded: delivered))
+            delivered += 1
         }
         XCTAssertEqual(delivered, records)
         let limit = MappedFile.releaseLag + MappedFile.releaseStep + (8 << 20)
@@ -107,18 +100,23 @@ final class MappedPageReleaseTests: XCTestCase {
             options.decompressionThreads = threads
             let reader = try CaptureReader(path: url.path, options: options)
             XCTAssertEqual(reader.decompressionThreadsInUse, threads, label)
-            var batch = PacketBatch()
             var delivered = 0
-            var peakResident = 0
-            while true {
-                let count = try reader.nextBatch(into: &batch, maxPackets: 64)
-                if count == 0 { break }
-                delivered += count
-                peakResident = max(peakResident, try residentBytes(ofMappingAt: reader.file.bytes.baseAddress!))
-            }
+            let peakResident = try readAll(reader) { _ in delivered += 1 }
             XCTAssertEqual(delivered, records, label)
             XCTAssertLessThan(peakResident, limit, "\(label): resident pages of the compressed mapping peaked at \(peakResident) bytes")
         }
+    }
+
+    /// Reads every packet in batches of 64, handing each to `check`; returns the
+    /// largest resident size of the reader's mapping seen after a batch.
+    private func readAll(_ reader: CaptureReader, _ check: (CapturedPacket) -> Void) throws -> Int {
+        var batch = PacketBatch()
+        var peakResident = 0
+        while try reader.nextBatch(into: &batch, maxPackets: 64) > 0 {
+            for packet in batch.packets { check(packet) }
+            peakResident = max(peakResident, try residentBytes(ofMappingAt: reader.file.bytes.baseAddress!))
+        }
+        return peakResident
     }
 
     private func writeLargePcap(to url: URL, records: Int, recordData: Int) throws {
