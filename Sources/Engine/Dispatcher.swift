@@ -46,7 +46,7 @@ final class Dispatcher {
     /// (the reader itself must not be touched until the read-ahead has ended).
     private let readAhead: TraceReadAhead?
 
-    init(reader: TraceReader, filter: BPFFilter, decoder: PacketDecoder, shardCount: Int, batchSize: Int = 8192,
+    init(reader: TraceReader, filter: BPFFilter, decoder: PacketDecoder, shardCount: Int, batchSize: Int,
          progress: EngineProgressObserver? = nil, readAhead: Bool = false) {
         self.reader = reader
         self.readAhead = readAhead ? TraceReadAhead(reader: reader, maxPackets: max(1, batchSize)) : nil
